@@ -1,0 +1,11 @@
+# Every third-party dependency is found here, and only here (names from shared/spec/stack.md).
+find_package(Threads REQUIRED)
+find_package(LibXml2 REQUIRED)
+find_package(yaml-cpp REQUIRED)          # target `yaml-cpp` (no namespace in 0.7)
+find_package(nlohmann_json 3.11 REQUIRED)
+if(NEXTRA_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(NEXTRA_BUILD_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

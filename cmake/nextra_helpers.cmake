@@ -1,0 +1,34 @@
+# nextra_add_library(name SOURCES ... DEPS ...) -> target nextra_<name>, alias nextra::<name>.
+# nextra_add_tests(name SOURCES ... DEPS ... LABEL unit) -> one gtest binary, registered with ctest.
+
+set(NEXTRA_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers -Werror)
+
+if(NEXTRA_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+function(nextra_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(nextra_${name} STATIC ${ARG_SOURCES})
+  add_library(nextra::${name} ALIAS nextra_${name})
+  target_include_directories(nextra_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_compile_options(nextra_${name} PRIVATE ${NEXTRA_WARNINGS})
+  target_link_libraries(nextra_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+endfunction()
+
+function(nextra_add_tests name)
+  cmake_parse_arguments(ARG "" "LABEL" "SOURCES;DEPS" ${ARGN})
+  if(NOT NEXTRA_BUILD_TESTS)
+    return()
+  endif()
+  if(NOT ARG_LABEL)
+    set(ARG_LABEL unit)
+  endif()
+  add_executable(nextra_${name}_tests ${ARG_SOURCES})
+  target_compile_options(nextra_${name}_tests PRIVATE ${NEXTRA_WARNINGS})
+  target_link_libraries(nextra_${name}_tests PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
+  add_test(NAME ${name} COMMAND nextra_${name}_tests)
+  set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL}
+    ENVIRONMENT "NEXTRA_BIN=$<TARGET_FILE:nextra>;NEXTRA_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
