@@ -1,0 +1,54 @@
+#include "core/uuid.h"
+
+#include <cstdint>
+#include <random>
+
+namespace nextra {
+namespace {
+
+std::uint64_t next_random() {
+  // One generator per thread: no lock on the hot path, seeded once from the OS.
+  thread_local std::mt19937_64 gen{[] {
+    std::random_device rd;
+    std::seed_seq seq{rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seq);
+  }()};
+  return gen();
+}
+
+}  // namespace
+
+std::string new_uuid_v4() {
+  std::uint64_t hi = next_random();
+  std::uint64_t lo = next_random();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(36, '-');
+  int pos = 0;
+  auto put = [&](std::uint64_t v, int nibbles_from, int count) {
+    for (int i = 0; i < count; ++i) {
+      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
+      int shift = (nibbles_from - i) * 4;
+      out[static_cast<size_t>(pos++)] = kHex[(v >> shift) & 0xF];
+    }
+  };
+  put(hi, 15, 16);
+  put(lo, 15, 16);
+  return out;
+}
+
+bool is_canonical_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace nextra

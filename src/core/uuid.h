@@ -1,0 +1,16 @@
+#pragma once
+// Random UUID v4 strings (thread ids) and the canonical-form check the ingress uses to
+// decide whether an incoming thread id is kept (xml-pipeline-semantics.md §2 step 5).
+
+#include <string>
+#include <string_view>
+
+namespace nextra {
+
+// A new random UUID v4 in canonical lower-case form (36 characters). Thread-safe.
+std::string new_uuid_v4();
+
+// True iff `text` is a UUID whose canonical lower-case form equals `text` exactly.
+bool is_canonical_uuid(std::string_view text);
+
+}  // namespace nextra
