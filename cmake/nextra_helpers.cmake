@@ -1,7 +1,12 @@
 # nextra_add_library(name SOURCES ... DEPS ...) -> target nextra_<name>, alias nextra::<name>.
 # nextra_add_tests(name SOURCES ... DEPS ... LABEL unit) -> one gtest binary, registered with ctest.
 
-set(NEXTRA_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers -Werror)
+set(NEXTRA_WARNINGS -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Wno-missing-field-initializers -Werror)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND NEXTRA_WARNINGS -Wshadow=local)
+else()
+  list(APPEND NEXTRA_WARNINGS -Wshadow-uncaptured-local)
+endif()
 
 if(NEXTRA_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)

@@ -1,0 +1,221 @@
+// Builds the listener table and each listener's handler from the organism spec. This is
+// also where the engine checks what the YAML loader cannot: templates, branch rules, where a
+// transform sends its result, and the peer tables' ceilings.
+
+#include <algorithm>
+
+#include "handlers/branch.h"
+#include "handlers/calculate.h"
+#include "handlers/transform.h"
+#include "pump/pump_impl.h"
+
+namespace nextra::pump {
+namespace {
+
+using flow::Diagnostic;
+
+void add_diag(flow::Diagnostics* diags, Diagnostic::Severity sev, flow::SourcePos pos, std::string field, std::string msg) {
+  diags->push_back(Diagnostic{sev, pos.line, pos.column, std::move(field), std::move(msg)});
+}
+
+handlers::Scope scope_of(const HandlerContext& ctx) {
+  return handlers::Scope{&ctx.message.payload->record, ctx.message.from, ctx.message.thread, ctx.listener.name};
+}
+
+class BootHandler final : public Handler {
+ public:
+  HandlerOutcome handle(const HandlerContext&) override { return {}; }
+};
+
+// Primitives are run by the pump itself (primitives.cc); this placeholder is never called.
+class PrimitiveHandler final : public Handler {
+ public:
+  HandlerOutcome handle(const HandlerContext&) override { return {}; }
+};
+
+class OutputHandler final : public Handler {
+ public:
+  HandlerOutcome handle(const HandlerContext& ctx) override {
+    HandlerOutcome o;
+    o.output = ctx.message.payload;
+    return o;
+  }
+};
+
+class TransformHandler final : public Handler {
+ public:
+  TransformHandler(handlers::CompiledTransform t, std::vector<std::string> targets) : t_(std::move(t)), targets_(std::move(targets)) {}
+  HandlerOutcome handle(const HandlerContext& ctx) override {
+    HandlerOutcome o;
+    auto out = t_.apply(*ctx.message.payload, scope_of(ctx));
+    if (!out.ok()) {
+      o.error = out.take_error();
+      return o;
+    }
+    if (t_.respond()) {
+      o.emissions.push_back(Emission{std::move(out).value(), {}, true});
+      return o;
+    }
+    for (const auto& to : targets_) o.emissions.push_back(Emission{*out, to, false});
+    return o;
+  }
+
+ private:
+  handlers::CompiledTransform t_;
+  std::vector<std::string> targets_;
+};
+
+class BranchHandler final : public Handler {
+ public:
+  explicit BranchHandler(handlers::CompiledBranch b) : b_(std::move(b)) {}
+  HandlerOutcome handle(const HandlerContext& ctx) override {
+    HandlerOutcome o;
+    auto d = b_.decide(ctx.message.payload, scope_of(ctx));
+    if (!d.ok()) {
+      o.error = d.take_error();
+      return o;
+    }
+    o.emissions.push_back(Emission{std::move(d->payload), std::move(d->to), d->respond});
+    return o;
+  }
+
+ private:
+  handlers::CompiledBranch b_;
+};
+
+// tool:calculate answers its caller, like every native tool (spec §10).
+class CalculateHandler final : public Handler {
+ public:
+  explicit CalculateHandler(const schema::Schema& schema) : schema_(schema) {}
+  HandlerOutcome handle(const HandlerContext& ctx) override {
+    HandlerOutcome o;
+    auto out = handlers::calculate_response(*ctx.message.payload, schema_);
+    if (!out.ok()) {
+      o.error = out.take_error();
+      return o;
+    }
+    o.emissions.push_back(Emission{std::move(out).value(), {}, true});
+    return o;
+  }
+
+ private:
+  const schema::Schema& schema_;
+};
+
+}  // namespace
+
+void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
+  const auto& schema = *schema_;
+  auto add = [&](ListenerInfo info, std::unique_ptr<Handler> handler) {
+    by_lower_name_.emplace(info.lower_name, listeners_.size());
+    listeners_.push_back(std::move(info));
+    handlers_.push_back(std::move(handler));
+    gates_.push_back(std::make_unique<AgentGate>());
+  };
+  auto system_listener = [&](const char* name, std::string_view cls, const char* desc) {
+    ListenerInfo l;
+    l.name = name;
+    l.lower_name = name;
+    l.payload_class = schema.find(cls);
+    l.handler_kind = "system";
+    l.description = desc;
+    l.system = true;
+    return l;
+  };
+  boot_index_ = static_cast<int>(listeners_.size());
+  add(system_listener(kBootListener, schema::kBoot, "Receives Boot when the pump starts"), std::make_unique<BootHandler>());
+  sequence_index_ = static_cast<int>(listeners_.size());
+  add(system_listener(kSequenceListener, schema::kSequenceStart, "Runs steps one after another"), std::make_unique<PrimitiveHandler>());
+  buffer_index_ = static_cast<int>(listeners_.size());
+  add(system_listener(kBufferListener, schema::kBufferStart, "Fans items out to one listener and collects the results"),
+      std::make_unique<PrimitiveHandler>());
+
+  for (size_t i = 0; i < spec_->listeners.size(); ++i) {
+    const auto& ls = spec_->listeners[i];
+    const std::string field = "listeners[" + std::to_string(i) + "]";
+    ListenerInfo info;
+    info.name = ls.name;
+    info.lower_name = to_lower(ls.name);
+    info.payload_class = schema.find(ls.payload_class);
+    info.handler_kind = ls.handler;
+    info.description = ls.description;
+    info.agent = ls.agent;
+    info.broadcast = ls.broadcast;
+    info.peers = ls.peers;
+    info.timeout = std::chrono::milliseconds(static_cast<long long>(ls.timeout_seconds * 1000));
+    if (!info.payload_class) {
+      add_diag(diags, Diagnostic::Severity::Error, ls.pos, field + ".payload_class", "unknown payload class '" + ls.payload_class + "'");
+      continue;
+    }
+    if (by_lower_name_.count(info.lower_name)) {
+      add_diag(diags, Diagnostic::Severity::Error, ls.pos, field + ".name",
+               "listener name '" + ls.name + "' is already used (names are compared without case)");
+      continue;
+    }
+    std::unique_ptr<Handler> handler;
+    const auto kind_pos = ls.key_pos.count("handler") ? ls.key_pos.at("handler") : ls.pos;
+    if (auto f = options_.handler_factories.find(ls.handler); f != options_.handler_factories.end()) {
+      auto made = f->second(ls, schema);
+      if (made.ok()) handler = std::move(made).value();
+      else add_diag(diags, Diagnostic::Severity::Error, kind_pos, field + ".handler", "listener '" + ls.name + "': " + made.error().message);
+    } else if (ls.handler == "output") {
+      handler = std::make_unique<OutputHandler>();
+    } else if (ls.handler == "transform" && ls.transform) {
+      auto t = handlers::CompiledTransform::compile(*ls.transform, schema, info.payload_class, diags);
+      if (t.ok()) {
+        std::vector<std::string> targets;
+        if (!t->respond()) {
+          if (!t->to().empty()) {
+            targets.push_back(t->to());
+          } else if (ls.peers.size() == 1) {
+            targets.push_back(ls.peers[0]);
+          } else {
+            for (const auto& p : ls.peers) {
+              const auto* peer = spec_->find_listener(p);
+              if (peer && peer->payload_class == t->output_class().name) targets.push_back(p);
+            }
+          }
+          if (targets.empty()) {
+            add_diag(diags, Diagnostic::Severity::Error, ls.transform->pos, field + ".transform",
+                     "listener '" + ls.name + "': the transform has no target; set `to`, set `respond: true`, or add a peer that accepts " +
+                         t->output_class().name);
+          }
+        }
+        handler = std::make_unique<TransformHandler>(std::move(t).value(), std::move(targets));
+      }
+    } else if (ls.handler == "branch" && ls.branch) {
+      auto b = handlers::CompiledBranch::compile(*ls.branch, schema, info.payload_class, diags);
+      if (b.ok()) handler = std::make_unique<BranchHandler>(std::move(b).value());
+    } else if (ls.handler == "tool:calculate") {
+      if (info.payload_class->name != schema::kCalculate) {
+        add_diag(diags, Diagnostic::Severity::Error, kind_pos, field + ".payload_class",
+                 "listener '" + ls.name + "': tool:calculate accepts Calculate, not " + info.payload_class->name);
+      } else {
+        handler = std::make_unique<CalculateHandler>(schema);
+      }
+    } else {
+      // llm, http, wasm, memory, tool:fetch/keyvalue/convert and flow:<id> arrive with the
+      // gateway, runtime and sandbox issues; a flow using them validates but cannot run here yet.
+      add_diag(diags, checking_only_ ? Diagnostic::Severity::Warning : Diagnostic::Severity::Error, kind_pos, field + ".handler",
+               "listener '" + ls.name + "': handler '" + ls.handler + "' cannot run in this version of the engine yet");
+    }
+    if (!handler) handler = std::make_unique<PrimitiveHandler>();
+    add(std::move(info), std::move(handler));
+  }
+
+  for (size_t i = 0; i < listeners_.size(); ++i) {
+    if (listeners_[i].broadcast) broadcast_groups_[listeners_[i].payload_class].push_back(i);
+  }
+
+  for (size_t i = 0; i < spec_->peer_tables.size(); ++i) {
+    const auto& t = spec_->peer_tables[i];
+    std::map<std::string, std::vector<std::string>> entries;
+    for (const auto& e : t.entries) entries[e.listener] = e.peers;
+    auto st = register_peer_table(t.name, entries, t.parent);
+    if (!st.ok()) {
+      add_diag(diags, Diagnostic::Severity::Error, t.pos, "peer_tables[" + std::to_string(i) + "]", st.error().message);
+    }
+  }
+}
+
+}  // namespace nextra::pump

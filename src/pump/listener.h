@@ -1,0 +1,74 @@
+#pragma once
+// A listener is a name, the payload class it accepts and a handler. Handlers see only a
+// HandlerContext (the message and trusted metadata) and answer with a HandlerOutcome; they
+// never set `from` or `thread` themselves (spec §13 invariants), so they cannot forge a
+// sender or jump threads.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "pump/message.h"
+#include "schema/value.h"
+
+namespace nextra::pump {
+
+struct ListenerInfo {
+  std::string name;
+  std::string lower_name;  // routing is case-insensitive on names (spec §2)
+  const schema::PayloadClass* payload_class = nullptr;
+  std::string handler_kind;
+  std::string description;
+  bool agent = false;
+  bool broadcast = false;
+  bool system = false;  // system.* primitives: exempt from peer rules
+  std::vector<std::string> peers;
+  std::chrono::milliseconds timeout{30000};
+};
+
+struct HandlerContext {
+  const Message& message;
+  const ListenerInfo& listener;
+  bool is_self_call = false;  // the sender is this listener itself (self-iteration)
+};
+
+// One message a handler wants sent. Exactly one of: `respond` (answer whoever called this
+// thread: the chain is pruned, no peer check) or a forward to `to` (peer-checked).
+struct Emission {
+  schema::PayloadPtr payload;
+  std::string to;
+  bool respond = false;
+};
+
+// What a handler did. No emissions and no output = this thread is complete.
+struct HandlerOutcome {
+  std::vector<Emission> emissions;
+  schema::PayloadPtr output;   // set by `output` listeners: ends the execution with this result
+  std::optional<Error> error;  // becomes a SystemError to the sender of the message
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+
+  // Synchronous handlers (every built-in kind in the engine) answer inline on the worker
+  // thread. They must be bounded in time by construction: per-listener timeouts apply only
+  // to asynchronous handlers, which the pump can abandon.
+  virtual bool is_async() const { return false; }
+  virtual HandlerOutcome handle(const HandlerContext& ctx) = 0;
+
+  // Asynchronous handlers (LLM calls, HTTP, WASM) start work and call `done` exactly once,
+  // from any thread. A call after the listener's timeout is ignored.
+  virtual void handle_async(const HandlerContext& ctx, std::function<void(HandlerOutcome)> done) {
+    done(handle(ctx));
+  }
+
+  // True when a SystemError addressed to this listener is something it can act on (an LLM
+  // agent retries; collectors record the failure). Otherwise such an error fails the execution.
+  virtual bool handles_errors() const { return false; }
+};
+
+}  // namespace nextra::pump
