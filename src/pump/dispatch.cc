@@ -37,6 +37,7 @@ void Pump::Impl::process(Message msg) {
     return;
   }
   const auto& listener = listeners_[static_cast<size_t>(idx)];
+  if (msg.register_root) registry_.begin(exec->scope, Chain{msg.from, listener.name}, msg.thread);
   if (exec->delivered.fetch_add(1) + 1 > options_.max_messages_per_execution) {
     {
       std::lock_guard lock(exec->mu);
@@ -251,7 +252,6 @@ void Pump::Impl::emit_locked(Execution& exec, const Message& in, const std::stri
                        "'" + target.name + "' accepts " + target.payload_class->name + ", not " + e.payload->class_name());
     return;
   }
-  (void)backend_->buffer_append(Slot{e.payload, in.thread, sender, target.name, 0, std::chrono::system_clock::now(), false});
   if (target.broadcast) {
     for (auto t : broadcast_groups_[target.payload_class]) {
       auto thread = registry_.extend(in.thread, listeners_[t].name);

@@ -20,6 +20,9 @@ struct Message {
   schema::PayloadPtr payload;
   int depth = 0;       // hops since injection; capped by OrganismSpec::max_depth
   std::shared_ptr<Execution> execution;
+  // An injection whose root thread is registered when a worker first takes it, so queued
+  // injections cost no registry entries.
+  bool register_root = false;
 };
 
 // The sender name given to injected messages when the caller names none.

@@ -98,7 +98,8 @@ void Pump::Impl::shutdown() {
   running_ = false;
   {
     std::unique_lock lock(queue_mu_);
-    queue_idle_.wait_for(lock, options_.shutdown_drain, [&] { return queue_.empty() && busy_workers_ == 0; });
+    queue_idle_.wait_for(lock, options_.shutdown_drain,
+                         [&] { return internal_.empty() && injected_.empty() && busy_workers_ == 0; });
     stopping_ = true;
     queue_not_empty_.notify_all();
     queue_not_full_.notify_all();
@@ -111,8 +112,10 @@ void Pump::Impl::shutdown() {
   std::vector<std::shared_ptr<Execution>> left;
   {
     std::lock_guard lock(queue_mu_);
-    for (auto& m : queue_) left.push_back(m.execution);
-    queue_.clear();
+    for (auto* q : {&internal_, &injected_}) {
+      for (auto& m : *q) left.push_back(m.execution);
+      q->clear();
+    }
   }
   for (auto& e : left) {
     std::lock_guard lock(e->mu);
@@ -144,9 +147,16 @@ Result<std::shared_ptr<Execution>> Pump::Impl::inject(std::string_view to, schem
   exec->on_complete = std::move(options.on_complete);
   exec->started = std::chrono::steady_clock::now();
   // Every injection is a new thread: a supplied id is kept only if nothing uses it yet.
+  // A caller-supplied id is registered at once (so a second injection with it gets a new
+  // one); generated ids are registered lazily by the worker (Message::register_root).
   std::string uuid;
-  if (is_canonical_uuid(options.thread) && !backend_->registry_chain(options.thread)) uuid = options.thread;
-  uuid = registry_.begin(exec->scope, Chain{options.from, listener.name}, uuid);
+  bool lazy = true;
+  if (is_canonical_uuid(options.thread) && !backend_->registry_chain(options.thread)) {
+    uuid = registry_.begin(exec->scope, Chain{options.from, listener.name}, options.thread);
+    lazy = false;
+  } else {
+    uuid = new_uuid_v4();
+  }
   exec->root_thread = uuid;
   exec->result.thread = uuid;
   exec->threads.insert(uuid);
@@ -163,14 +173,15 @@ Result<std::shared_ptr<Execution>> Pump::Impl::inject(std::string_view to, schem
     });
   }
 
-  Message msg{options.from, listener.name, uuid, std::move(payload), 0, exec};
+  Message msg{options.from, listener.name, uuid, std::move(payload), 0, exec, lazy};
   {
     std::unique_lock lock(queue_mu_);
     const auto capacity = static_cast<std::size_t>(std::max(1, spec_->queue_capacity));
-    queue_not_full_.wait(lock, [&] { return queue_.size() < capacity || stopping_; });
+    queue_not_full_.wait(lock, [&] { return injected_.size() < capacity || stopping_; });
     if (stopping_) return Error::make(ErrorCode::Unavailable, "the pump is shutting down");
     exec->outstanding.fetch_add(1);
-    queue_.push_back(std::move(msg));
+    injected_.push_back(std::move(msg));
+    if (idle_workers_ == 0) return exec;
   }
   queue_not_empty_.notify_one();
   return exec;
@@ -191,7 +202,8 @@ Result<std::shared_ptr<Execution>> Pump::Impl::inject_envelope(std::string_view 
 void Pump::Impl::enqueue(Message msg) {
   {
     std::lock_guard lock(queue_mu_);
-    queue_.push_back(std::move(msg));
+    internal_.push_back(std::move(msg));
+    if (idle_workers_ == 0) return;  // every worker is busy and will look again before sleeping
   }
   queue_not_empty_.notify_one();
 }
@@ -200,17 +212,29 @@ void Pump::Impl::worker_loop() {
   const auto capacity = static_cast<std::size_t>(std::max(1, spec_->queue_capacity));
   std::unique_lock lock(queue_mu_);
   while (true) {
-    queue_not_empty_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-    if (queue_.empty()) break;  // stopping and drained
-    Message msg = std::move(queue_.front());
-    queue_.pop_front();
+    if (internal_.empty() && injected_.empty() && !stopping_) {
+      ++idle_workers_;
+      queue_not_empty_.wait(lock, [&] { return !internal_.empty() || !injected_.empty() || stopping_; });
+      --idle_workers_;
+    }
+    Message msg;
+    if (!internal_.empty()) {
+      msg = std::move(internal_.front());
+      internal_.pop_front();
+    } else if (!injected_.empty()) {
+      const bool was_full = injected_.size() >= capacity;
+      msg = std::move(injected_.front());
+      injected_.pop_front();
+      if (was_full) queue_not_full_.notify_one();
+    } else {
+      break;  // stopping and drained
+    }
     ++busy_workers_;
-    if (queue_.size() < capacity) queue_not_full_.notify_one();
     lock.unlock();
     process(std::move(msg));
     lock.lock();
     --busy_workers_;
-    if (queue_.empty() && busy_workers_ == 0) queue_idle_.notify_all();
+    if (internal_.empty() && injected_.empty() && busy_workers_ == 0) queue_idle_.notify_all();
   }
 }
 

@@ -141,8 +141,13 @@ class Pump::Impl {
   std::condition_variable queue_not_empty_;
   std::condition_variable queue_not_full_;
   std::condition_variable queue_idle_;
-  std::deque<Message> queue_;      // guarded by queue_mu_
+  // Messages handlers produced run before new injections: an execution that has started
+  // finishes before more are admitted, which keeps few executions live (small working set,
+  // low latency) while the injection queue absorbs bursts.
+  std::deque<Message> internal_;   // guarded by queue_mu_
+  std::deque<Message> injected_;   // guarded by queue_mu_; bounded by queue_capacity
   std::size_t busy_workers_ = 0;   // guarded by queue_mu_
+  std::size_t idle_workers_ = 0;   // guarded by queue_mu_: waiting on queue_not_empty_
   bool stopping_ = false;          // guarded by queue_mu_
   std::vector<std::thread> workers_;
 
