@@ -64,6 +64,7 @@ struct ListenerSpec {
   bool broadcast = false;
   std::string prompt;
   double timeout_seconds = 30;
+  std::optional<bool> trusted;  // `trusted:` as written; unset = decided at registration (§4.1)
   std::optional<TransformSpec> transform;
   std::optional<BranchSpec> branch;
   SourcePos pos;
@@ -97,6 +98,7 @@ struct TriggerSpec {
 struct OrganismSpec {
   std::string name = "unnamed";
   std::string identity;
+  int port = 8765;  // `organism.port`; used by the server only
   int max_concurrent_handlers = 20;
   int max_concurrent_per_agent = 5;
   long long max_tokens_per_thread = 100000;
