@@ -22,6 +22,8 @@ function(nextra_add_library name)
   target_link_libraries(nextra_${name} PUBLIC ${ARG_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
 endfunction()
 
+include(GoogleTest)
+
 function(nextra_add_tests name)
   cmake_parse_arguments(ARG "" "LABEL" "SOURCES;DEPS" ${ARGN})
   if(NOT NEXTRA_BUILD_TESTS)
@@ -33,7 +35,12 @@ function(nextra_add_tests name)
   add_executable(nextra_${name}_tests ${ARG_SOURCES})
   target_compile_options(nextra_${name}_tests PRIVATE ${NEXTRA_WARNINGS})
   target_link_libraries(nextra_${name}_tests PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main)
-  add_test(NAME ${name} COMMAND nextra_${name}_tests)
-  set_tests_properties(${name} PROPERTIES LABELS ${ARG_LABEL}
-    ENVIRONMENT "NEXTRA_BIN=$<TARGET_FILE:nextra>;NEXTRA_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  # Each GoogleTest case is its own ctest test, so the summary counts real test cases.
+  target_compile_definitions(nextra_${name}_tests PRIVATE
+    NEXTRA_DEFAULT_BIN="$<TARGET_FILE:nextra>" NEXTRA_DEFAULT_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  gtest_discover_tests(nextra_${name}_tests
+    TEST_PREFIX "${name}."
+    DISCOVERY_MODE PRE_TEST
+    DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS ${ARG_LABEL})
 endfunction()

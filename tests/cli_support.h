@@ -43,12 +43,12 @@ inline std::string shell_quote(const std::string& s) {
 
 inline std::string source_path(const std::string& rel) {
   const char* root = std::getenv("NEXTRA_SOURCE_DIR");
-  return std::string(root ? root : ".") + "/" + rel;
+  return std::string(root ? root : NEXTRA_DEFAULT_SOURCE_DIR) + "/" + rel;
 }
 
 inline CliResult run_nextra(const std::vector<std::string>& args) {
   const char* bin = std::getenv("NEXTRA_BIN");
-  std::string cmd = shell_quote(bin ? bin : "nextra");
+  std::string cmd = shell_quote(bin ? bin : NEXTRA_DEFAULT_BIN);
   for (const auto& a : args) cmd += " " + shell_quote(a);
   char err_path[] = "/tmp/nextra-cli-err-XXXXXX";
   int fd = mkstemp(err_path);

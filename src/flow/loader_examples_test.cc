@@ -18,7 +18,7 @@ using testing_util::has_warning;
 
 std::filesystem::path examples_dir() {
   const char* env = std::getenv("NEXTRA_SOURCE_DIR");
-  return std::filesystem::path(env ? env : NEXTRA_SOURCE_DIR) / "examples";
+  return std::filesystem::path(env ? env : NEXTRA_DEFAULT_SOURCE_DIR) / "examples";
 }
 
 TEST(LoadExamples, EveryExampleLoads) {

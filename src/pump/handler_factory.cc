@@ -153,6 +153,7 @@ void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
       continue;
     }
     std::unique_ptr<Handler> handler;
+    const size_t first_new_diag = diags->size();
     const auto kind_pos = ls.key_pos.count("handler") ? ls.key_pos.at("handler") : ls.pos;
     if (auto f = options_.handler_factories.find(ls.handler); f != options_.handler_factories.end()) {
       auto made = f->second(ls, schema);
@@ -198,6 +199,12 @@ void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
       // gateway, runtime and sandbox issues; a flow using them validates but cannot run here yet.
       add_diag(diags, checking_only_ ? Diagnostic::Severity::Warning : Diagnostic::Severity::Error, kind_pos, field + ".handler",
                "listener '" + ls.name + "': handler '" + ls.handler + "' cannot run in this version of the engine yet");
+    }
+    // Handler compilers report paths relative to the listener; anchor them to it.
+    for (size_t d = first_new_diag; d < diags->size(); ++d) {
+      auto& diag = (*diags)[d];
+      if (diag.field.rfind("listeners[", 0) != 0) diag.field = diag.field.empty() ? field : field + "." + diag.field;
+      if (diag.message.rfind("listener '", 0) != 0) diag.message = "listener '" + ls.name + "': " + diag.message;
     }
     if (!handler) handler = std::make_unique<PrimitiveHandler>();
     add(std::move(info), std::move(handler));
