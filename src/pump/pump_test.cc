@@ -470,6 +470,127 @@ TEST(Pump, SequenceFeedsEachResultIntoTheNextStep) {
   EXPECT_NE(out.find("<StepCount>2</StepCount>"), std::string::npos) << out;
 }
 
+
+// An agent stand-in: forwards its input to `picky`, and outputs whatever comes back to it
+// (a response or a SystemError). It handles errors, as LLM agents will.
+class EchoAgent final : public Handler {
+ public:
+  bool handles_errors() const override { return true; }
+  HandlerOutcome handle(const HandlerContext& ctx) override {
+    HandlerOutcome o;
+    if (ctx.message.from == "external") o.emissions.push_back(Emission{ctx.message.payload, ctx.message.payload->class_name() == "Msg" ? "picky" : "", false});
+    else o.output = ctx.message.payload;
+    return o;
+  }
+};
+
+constexpr const char* kErrorsReachAgents = R"(
+payloads:
+  Msg: { text: string }
+listeners:
+  - { name: agent, payload_class: Msg, handler: llm, description: Agent, agent: true, peers: [picky] }
+  - name: picky
+    payload_class: Msg
+    handler: branch
+    description: Only accepts "yes", has no default
+    branch:
+      rules:
+        - { field: text, equals: "yes", respond: true }
+)";
+
+TEST(Pump, HandlerErrorReachesTheSenderWhenItCanActOnIt) {
+  PumpOptions o;
+  o.handler_factories["llm"] = [](const flow::ListenerSpec&, const schema::Schema&) -> Result<std::unique_ptr<Handler>> {
+    return std::unique_ptr<Handler>(std::make_unique<EchoAgent>());
+  };
+  auto pump = make_pump(kErrorsReachAgents, o);
+  ASSERT_TRUE(pump);
+  auto r = run(*pump, "agent", "<Msg><Text>no</Text></Msg>");
+  ASSERT_EQ(r.status, ExecutionStatus::Success) << r.error;
+  auto out = output_xml(r);
+  EXPECT_NE(out.find("<SystemError><code>handler</code>"), std::string::npos) << out;
+  EXPECT_NE(out.find("picky"), std::string::npos) << out;
+  // The response of a peer comes back to the calling agent (respond prunes the chain).
+  auto ok = run(*pump, "agent", "<Msg><Text>yes</Text></Msg>");
+  ASSERT_EQ(ok.status, ExecutionStatus::Success) << ok.error;
+  EXPECT_EQ(output_xml(ok), "<Msg><Text>yes</Text></Msg>");
+  EXPECT_EQ(ok.messages, 3u);
+}
+
+constexpr const char* kTwoPeers = R"(
+payloads:
+  Msg: { text: string }
+listeners:
+  - name: splitter
+    payload_class: Msg
+    handler: transform
+    description: Sends its result to every peer that accepts it
+    peers: [a, b]
+    transform: { payload: Msg, fields: { text: "{{ text }}!" } }
+  - { name: a, payload_class: Msg, handler: memory, description: A }
+  - { name: b, payload_class: Msg, handler: memory, description: B }
+)";
+
+// Ends its thread without answering.
+class Sink final : public Handler {
+ public:
+  HandlerOutcome handle(const HandlerContext&) override { return {}; }
+};
+
+class StateRecorder final : public Observer {
+ public:
+  void on_delivered(const Execution& e, const Message& m, bool) override {
+    if (e.system) return;
+    std::lock_guard l(mu);
+    delivered.push_back(m.to);
+  }
+  void on_listener_state(const std::string& listener, ListenerState s, const std::string&) override {
+    std::lock_guard l(mu);
+    states.push_back(listener + ":" + listener_state_name(s));
+  }
+  void on_thread_completed(const Execution&, const std::string&) override { ++completed; }
+  std::mutex mu;
+  std::vector<std::string> delivered, states;
+  std::atomic<int> completed{0};
+};
+
+TEST(Pump, OneEmissionPerMatchingPeerAndEveryThreadCompletes) {
+  PumpOptions o;
+  o.handler_factories["memory"] = [](const flow::ListenerSpec&, const schema::Schema&) -> Result<std::unique_ptr<Handler>> {
+    return std::unique_ptr<Handler>(std::make_unique<Sink>());
+  };
+  auto spec = load_spec(kTwoPeers);
+  auto p = Pump::create(spec, o, nullptr, nullptr);
+  ASSERT_TRUE(p.ok());
+  StateRecorder rec;
+  (*p)->add_observer(&rec);
+  ASSERT_TRUE((*p)->start().ok());
+  auto r = run(**p, "splitter", "<Msg><Text>go</Text></Msg>");
+  (*p)->shutdown();
+  EXPECT_EQ(r.status, ExecutionStatus::Success);
+  EXPECT_EQ(r.messages, 3u);
+  std::multiset<std::string> got(rec.delivered.begin(), rec.delivered.end());
+  EXPECT_EQ(got.count("a"), 1u);
+  EXPECT_EQ(got.count("b"), 1u);
+  EXPECT_GE(rec.completed.load(), 2);  // a's and b's threads (and boot's)
+}
+
+TEST(Pump, ListenerStatesGoProcessingThenIdle) {
+  auto spec = load_spec(kHello);
+  auto p = Pump::create(spec, {}, nullptr, nullptr);
+  StateRecorder rec;
+  (*p)->add_observer(&rec);
+  ASSERT_TRUE((*p)->start().ok());
+  ASSERT_EQ(run(**p, "greeter", "<Greeting><Name>S</Name></Greeting>").status, ExecutionStatus::Success);
+  (*p)->shutdown();
+  std::vector<std::string> greeter;
+  for (auto& s : rec.states) {
+    if (s.rfind("greeter:", 0) == 0) greeter.push_back(s);
+  }
+  EXPECT_EQ(greeter, (std::vector<std::string>{"greeter:processing", "greeter:idle"}));
+  EXPECT_GE(rec.completed.load(), 1);  // the output's thread, and boot's
+}
+
 TEST(Pump, CompletedExecutionsFreeTheirThreadsAndBuffers) {
   auto pump = make_pump(kFanOut);
   for (int i = 0; i < 200; ++i) {
