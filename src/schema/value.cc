@@ -43,6 +43,8 @@ nlohmann::json to_json_value(const Value& v) {
       v.v);
 }
 
+constexpr int kMaxDecimalDigits = 24;
+
 bool valid_integer_text(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
@@ -58,12 +60,20 @@ bool valid_decimal_text(std::string_view s) {
   size_t i = 0;
   if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
   bool digits = false, dot = false;
+  int significant = 0;  // digits after any leading zeros
   for (; i < s.size(); ++i) {
-    if (s[i] >= '0' && s[i] <= '9') digits = true;
-    else if (s[i] == '.' && !dot) dot = true;
-    else return false;
+    if (s[i] >= '0' && s[i] <= '9') {
+      digits = true;
+      if (significant > 0 || s[i] != '0') ++significant;
+    } else if (s[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
   }
-  return digits;
+  // libxml2's xs:decimal holds at most 24 digits; a longer value would pass here and then
+  // fail the XSD at the next ingress, so refuse it in both places.
+  return digits && significant <= kMaxDecimalDigits;
 }
 
 std::string_view trim_ws(std::string_view s) {
@@ -187,7 +197,9 @@ Result<Value> scalar_from_text(const TypeRef& type, std::string_view raw) {
     }
     case TypeKind::Decimal: {
       auto s = trim_ws(raw);
-      if (!valid_decimal_text(s)) return Error::make(ErrorCode::SchemaViolation, "'" + std::string(s) + "' is not a decimal");
+      if (!valid_decimal_text(s)) {
+        return Error::make(ErrorCode::SchemaViolation, "'" + std::string(s) + "' is not a decimal of at most 24 digits");
+      }
       return Value(Decimal{std::string(s)});
     }
     case TypeKind::Bool: {

@@ -13,6 +13,9 @@ TEST(ScalarFromText, FollowsXsdLexicalRules) {
   TypeRef d{TypeKind::Decimal};
   EXPECT_EQ(scalar_from_text(d, "-1.50")->as<Decimal>().text, "-1.50");
   EXPECT_FALSE(scalar_from_text(d, "1e5").ok());
+  // libxml2's xs:decimal limit: 24 digits (leading zeros aside).
+  EXPECT_TRUE(scalar_from_text(d, "0000123456789012345678901234").ok());
+  EXPECT_FALSE(scalar_from_text(d, "1234567890123456789012345").ok());
   TypeRef b{TypeKind::Bool};
   EXPECT_TRUE(scalar_from_text(b, "1")->as<bool>());
   EXPECT_FALSE(scalar_from_text(b, "false")->as<bool>());
