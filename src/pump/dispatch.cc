@@ -15,6 +15,45 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 }  // namespace
 
+// Everything that happens once per delivered message before its handler runs. False when
+// the message was consumed here (limit reached, or a system primitive handled it).
+bool Pump::Impl::record_delivery(const Message& msg, int idx) {
+  const auto& exec = msg.execution;
+  const auto& listener = listeners_[static_cast<size_t>(idx)];
+  const bool self_call = msg.from == listener.name;
+  if (msg.register_root) registry_.begin(exec->scope, Chain{msg.from, listener.name}, msg.thread);
+  if (exec->delivered.fetch_add(1) + 1 > options_.max_messages_per_execution) {
+    {
+      std::lock_guard lock(exec->mu);
+      complete_locked(*exec, ExecutionStatus::Error, nullptr,
+                      "limit: the execution exceeded " + std::to_string(options_.max_messages_per_execution) + " messages");
+    }
+    message_done(exec);
+    return false;
+  }
+  auto appended = backend_->buffer_append(
+      Slot{msg.payload, msg.thread, msg.from, listener.name, 0, std::chrono::system_clock::now(), self_call});
+  (void)appended;  // a full thread buffer is logged by the backend's stats; dispatch goes on (spec §6)
+  each_observer([&](Observer& o) {
+    o.on_delivered(*exec, msg, false);
+    o.on_listener_state(listener.name, ListenerState::Processing, msg.thread);
+  });
+
+  if (idx == buffer_index_ || idx == sequence_index_) {
+    {
+      std::lock_guard lock(exec->mu);
+      if (!exec->finished) {
+        if (idx == buffer_index_) start_buffer_locked(*exec, exec, msg);
+        else start_sequence_locked(*exec, exec, msg);
+      }
+    }
+    each_observer([&](Observer& o) { o.on_listener_state(listener.name, ListenerState::Idle, msg.thread); });
+    message_done(exec);
+    return false;
+  }
+  return true;
+}
+
 void Pump::Impl::process(Message msg) {
   auto exec = msg.execution;
   if (exec->finished.load(std::memory_order_acquire)) {
@@ -37,38 +76,9 @@ void Pump::Impl::process(Message msg) {
     return;
   }
   const auto& listener = listeners_[static_cast<size_t>(idx)];
-  if (msg.register_root) registry_.begin(exec->scope, Chain{msg.from, listener.name}, msg.thread);
-  if (exec->delivered.fetch_add(1) + 1 > options_.max_messages_per_execution) {
-    {
-      std::lock_guard lock(exec->mu);
-      complete_locked(*exec, ExecutionStatus::Error, nullptr,
-                      "limit: the execution exceeded " + std::to_string(options_.max_messages_per_execution) + " messages");
-    }
-    message_done(exec);
-    return;
-  }
   const bool self_call = msg.from == listener.name;
-  auto appended = backend_->buffer_append(
-      Slot{msg.payload, msg.thread, msg.from, listener.name, 0, std::chrono::system_clock::now(), self_call});
-  (void)appended;  // a full thread buffer is logged by the backend's stats; dispatch goes on (spec §6)
-  each_observer([&](Observer& o) {
-    o.on_delivered(*exec, msg, false);
-    o.on_listener_state(listener.name, ListenerState::Processing, msg.thread);
-  });
-
-  if (idx == buffer_index_ || idx == sequence_index_) {
-    {
-      std::lock_guard lock(exec->mu);
-      if (!exec->finished) {
-        if (idx == buffer_index_) start_buffer_locked(*exec, exec, msg);
-        else start_sequence_locked(*exec, exec, msg);
-      }
-    }
-    each_observer([&](Observer& o) { o.on_listener_state(listener.name, ListenerState::Idle, msg.thread); });
-    message_done(exec);
-    return;
-  }
-
+  // A message that waited at a concurrency gate was delivered (recorded, observed) already.
+  if (!msg.resumed && !record_delivery(msg, idx)) return;
   Handler& handler = *handlers_[static_cast<size_t>(idx)];
   if (!handler.is_async()) {
     HandlerOutcome outcome;
@@ -84,16 +94,31 @@ void Pump::Impl::process(Message msg) {
     return;
   }
 
-  // Asynchronous handler: the first of (completion, timeout) wins; the loser is ignored.
+  // Asynchronous handler: at most max_concurrent_per_agent in flight per agent and
+  // max_concurrent_handlers in all; the rest wait at the gate, still counted as outstanding.
+  // Then the first of (completion, timeout) wins; the loser is ignored.
   auto& gate = *gates_[static_cast<size_t>(idx)];
+  msg.resumed = true;
   if (listener.agent) {
     std::lock_guard lock(gate.mu);
     if (gate.active >= std::max(1, spec_->max_concurrent_per_agent)) {
       gate.waiting.push_back(std::move(msg));
       each_observer([&](Observer& o) { o.on_listener_state(listener.name, ListenerState::Waiting, gate.waiting.back().thread); });
-      return;  // still outstanding; resumed when a slot frees
+      return;
     }
     ++gate.active;
+  }
+  {
+    std::lock_guard lock(async_gate_.mu);
+    if (async_gate_.active >= std::max(1, spec_->max_concurrent_handlers)) {
+      if (listener.agent) {
+        std::lock_guard l(gate.mu);
+        --gate.active;
+      }
+      async_gate_.waiting.push_back(std::move(msg));
+      return;
+    }
+    ++async_gate_.active;
   }
   struct Pending {
     Message msg;
@@ -103,21 +128,21 @@ void Pump::Impl::process(Message msg) {
   auto pending = std::make_shared<Pending>();
   pending->msg = std::move(msg);
   auto release_gate = [this, idx] {
-    auto& g = *gates_[static_cast<size_t>(idx)];
-    if (!listeners_[static_cast<size_t>(idx)].agent) return;
-    std::optional<Message> next;
-    {
-      std::lock_guard lock(g.mu);
-      --g.active;
-      if (!g.waiting.empty()) {
-        next = std::move(g.waiting.front());
-        g.waiting.pop_front();
+    // Re-queued messages keep the outstanding count they already hold.
+    auto release = [this](AgentGate& g) {
+      std::optional<Message> next;
+      {
+        std::lock_guard lock(g.mu);
+        --g.active;
+        if (!g.waiting.empty()) {
+          next = std::move(g.waiting.front());
+          g.waiting.pop_front();
+        }
       }
-    }
-    if (next) {
-      // Re-queue: it keeps the outstanding count it already holds.
-      enqueue(std::move(*next));
-    }
+      if (next) enqueue(std::move(*next));
+    };
+    release(async_gate_);
+    if (listeners_[static_cast<size_t>(idx)].agent) release(*gates_[static_cast<size_t>(idx)]);
   };
   pending->timer = timers_.schedule(std::chrono::steady_clock::now() + listener.timeout, [this, pending, idx, release_gate] {
     if (pending->done.exchange(true)) return;

@@ -23,6 +23,8 @@ struct Message {
   // An injection whose root thread is registered when a worker first takes it, so queued
   // injections cost no registry entries.
   bool register_root = false;
+  // Already delivered (recorded, observed) and waiting at a concurrency gate for its handler.
+  bool resumed = false;
 };
 
 // The sender name given to injected messages when the caller names none.

@@ -63,6 +63,7 @@ class Pump::Impl {
 
   // --- dispatch (dispatch.cc)
   void process(Message msg);
+  bool record_delivery(const Message& msg, int listener_index);
   void on_outcome(const Message& msg, std::size_t listener_index, HandlerOutcome outcome);
   // With exec.mu held:
   void emit_locked(Execution& exec, const Message& in, const std::string& sender, Emission e);
@@ -131,6 +132,7 @@ class Pump::Impl {
     std::deque<Message> waiting;
   };
   std::vector<std::unique_ptr<AgentGate>> gates_;
+  AgentGate async_gate_;  // all asynchronous handlers together: max_concurrent_handlers
 
   mutable std::shared_mutex table_mu_;
   std::map<std::string, PeerTable> tables_;  // guarded by table_mu_

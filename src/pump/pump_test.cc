@@ -591,6 +591,71 @@ TEST(Pump, ListenerStatesGoProcessingThenIdle) {
   EXPECT_GE(rec.completed.load(), 1);  // the output's thread, and boot's
 }
 
+
+// Counts how many of its calls are in flight at once.
+class ConcurrencyProbe final : public Handler {
+ public:
+  explicit ConcurrencyProbe(std::atomic<int>& now, std::atomic<int>& peak) : now_(now), peak_(peak) {}
+  bool is_async() const override { return true; }
+  HandlerOutcome handle(const HandlerContext&) override { return {}; }
+  void handle_async(const HandlerContext& ctx, std::function<void(HandlerOutcome)> done) override {
+    int n = ++now_;
+    int p = peak_.load();
+    while (n > p && !peak_.compare_exchange_weak(p, n)) {
+    }
+    auto payload = ctx.message.payload;
+    std::thread([this, done, payload] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // overlap, not a timing assertion
+      --now_;
+      HandlerOutcome o;
+      o.output = payload;
+      done(o);
+    }).detach();
+  }
+
+ private:
+  std::atomic<int>& now_;
+  std::atomic<int>& peak_;
+};
+
+void check_gate(const std::string& yaml, int expected_peak) {
+  std::atomic<int> now{0}, peak{0};
+  PumpOptions o;
+  o.handler_factories["llm"] = [&](const flow::ListenerSpec&, const schema::Schema&) -> Result<std::unique_ptr<Handler>> {
+    return std::unique_ptr<Handler>(std::make_unique<ConcurrencyProbe>(now, peak));
+  };
+  auto pump = make_pump(yaml, o);
+  ASSERT_TRUE(pump);
+  std::vector<std::shared_ptr<Execution>> execs;
+  for (int i = 0; i < 6; ++i) {
+    InjectOptions io;
+    io.timeout = std::chrono::seconds(10);
+    execs.push_back(pump->inject("slow", payload(*pump, "<Msg><Text>x</Text></Msg>"), io).value());
+  }
+  for (auto& e : execs) EXPECT_EQ(e->wait().status, ExecutionStatus::Success);
+  EXPECT_LE(peak.load(), expected_peak);  // without the gate all six run at once
+  EXPECT_GE(peak.load(), 1);
+  pump->shutdown();
+}
+
+TEST(Pump, AgentsRunAtMostMaxConcurrentPerAgentCalls) {
+  check_gate(R"(
+max_concurrent_per_agent: 1
+payloads: { Msg: { text: string } }
+listeners:
+  - { name: slow, payload_class: Msg, handler: llm, description: Slow agent, agent: true }
+)", 1);
+}
+
+TEST(Pump, AsynchronousHandlersRunAtMostMaxConcurrentHandlers) {
+  check_gate(R"(
+max_concurrent_handlers: 2
+payloads: { Msg: { text: string } }
+listeners:
+  - { name: slow, payload_class: Msg, handler: llm, description: Slow tool }
+)", 2);
+}
+
 TEST(Pump, CompletedExecutionsFreeTheirThreadsAndBuffers) {
   auto pump = make_pump(kFanOut);
   for (int i = 0; i < 200; ++i) {
