@@ -7,7 +7,7 @@
 #include "handlers/regex.h"
 #include "handlers/template_internal.h"
 #include "handlers/transform.h"
-#include "handlers/value_text.h"
+#include "schema/value_text.h"
 
 namespace nextra::handlers {
 namespace {

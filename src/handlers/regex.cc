@@ -4,9 +4,10 @@
 #include <utility>
 #include <vector>
 
-#include "handlers/utf8.h"
+#include "schema/utf8.h"
 
 namespace nextra::handlers {
+namespace utf8 = schema::utf8;
 namespace {
 
 constexpr size_t kMaxPattern = 4096;

@@ -3,11 +3,12 @@
 #include <algorithm>
 
 #include "handlers/template_internal.h"
-#include "handlers/utf8.h"
-#include "handlers/value_text.h"
+#include "schema/utf8.h"
+#include "schema/value_text.h"
 #include "handlers/xml_text.h"
 
 namespace nextra::handlers {
+namespace utf8 = schema::utf8;
 
 using detail::Cell;
 using detail::Expr;
@@ -614,7 +615,7 @@ Status apply_filter(const Filter& f, const Expr& e, Cell* c) {
     }
     case FilterKind::Json: {
       std::string s;
-      if (c->kind == Cell::Kind::Text) append_json_string(c->text, s);
+      if (c->kind == Cell::Kind::Text) schema::append_json_string(c->text, s);
       else append_json(c->value(), s);
       if (s.size() > Template::kMaxOutput) return output_too_large();
       set_own(c, Value(std::move(s)));

@@ -3,7 +3,7 @@
 #include <set>
 #include <vector>
 
-#include "handlers/value_text.h"
+#include "schema/value_text.h"
 
 namespace nextra::handlers {
 namespace {

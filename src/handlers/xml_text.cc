@@ -1,9 +1,10 @@
 #include "handlers/xml_text.h"
 
-#include "handlers/utf8.h"
-#include "handlers/value_text.h"
+#include "schema/utf8.h"
+#include "schema/value_text.h"
 
 namespace nextra::handlers {
+namespace utf8 = schema::utf8;
 namespace {
 
 void open_tag(std::string_view name, std::string& out) {

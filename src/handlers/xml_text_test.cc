@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "handlers/test_schema.h"
-#include "handlers/value_text.h"
+#include "schema/value_text.h"
 
 namespace nextra::handlers {
 namespace {

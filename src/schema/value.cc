@@ -3,45 +3,10 @@
 #include <charconv>
 #include <cstdlib>
 
-#include <nlohmann/json.hpp>
+#include "schema/value_text.h"
 
 namespace nextra::schema {
 namespace {
-
-nlohmann::json to_json_value(const Value& v);
-
-nlohmann::json record_json(const Record& r) {
-  nlohmann::json o = nlohmann::json::object();
-  if (!r.cls) return o;
-  for (size_t i = 0; i < r.fields.size() && i < r.cls->fields.size(); ++i) {
-    o[r.cls->fields[i].name] = to_json_value(r.fields[i]);
-  }
-  return o;
-}
-
-nlohmann::json to_json_value(const Value& v) {
-  return std::visit(
-      [](const auto& x) -> nlohmann::json {
-        using T = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<T, std::monostate>) return nullptr;
-        else if constexpr (std::is_same_v<T, bool>) return x;
-        else if constexpr (std::is_same_v<T, std::int64_t>) return x;
-        else if constexpr (std::is_same_v<T, Decimal>) return x.to_double();
-        else if constexpr (std::is_same_v<T, std::string>) return x;
-        else if constexpr (std::is_same_v<T, List>) {
-          auto a = nlohmann::json::array();
-          for (const auto& e : x) a.push_back(to_json_value(e));
-          return a;
-        } else if constexpr (std::is_same_v<T, Dict>) {
-          auto o = nlohmann::json::object();
-          for (const auto& [k, val] : x) o[k] = val;
-          return o;
-        } else {
-          return record_json(x);
-        }
-      },
-      v.v);
-}
 
 constexpr int kMaxDecimalDigits = 24;
 
@@ -109,7 +74,9 @@ std::string Value::to_text() const {
   if (is<Decimal>()) return as<Decimal>().text;
   if (is<bool>()) return as<bool>() ? "true" : "false";
   if (is_null()) return {};
-  return to_json_value(*this).dump();
+  std::string out;
+  append_json(*this, out);  // declaration order, exact decimals, invalid UTF-8 replaced
+  return out;
 }
 
 Status check_value(const TypeRef& type, const Value& value, const std::string& path) {

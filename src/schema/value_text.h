@@ -9,7 +9,7 @@
 
 #include "schema/value.h"
 
-namespace nextra::handlers {
+namespace nextra::schema {
 
 // Strings as they are, numbers in canonical form, bools true/false, null empty,
 // containers as compact JSON.
@@ -20,4 +20,4 @@ void append_json_string(std::string_view s, std::string& out);
 // A decimal's lexical form as a JSON number ("+.5" -> "0.5").
 void append_json_decimal(std::string_view text, std::string& out);
 
-}  // namespace nextra::handlers
+}  // namespace nextra::schema

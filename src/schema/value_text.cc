@@ -1,10 +1,10 @@
-#include "handlers/value_text.h"
+#include "schema/value_text.h"
 
 #include <charconv>
 
-#include "handlers/utf8.h"
+#include "schema/utf8.h"
 
-namespace nextra::handlers {
+namespace nextra::schema {
 namespace {
 
 void append_int(std::int64_t v, std::string& out) {
@@ -84,7 +84,7 @@ void append_json_decimal(std::string_view t, std::string& out) {
 }
 
 void append_json(const schema::Value& v, std::string& out) {
-  using schema::Value;
+
   if (v.is_null()) {
     out += "null";
   } else if (v.is<bool>()) {
@@ -134,4 +134,4 @@ void append_text(const schema::Value& v, std::string& out) {
   }
 }
 
-}  // namespace nextra::handlers
+}  // namespace nextra::schema

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace nextra::handlers::utf8 {
+namespace nextra::schema::utf8 {
 
 inline constexpr char32_t kReplacement = 0xFFFD;
 
@@ -91,4 +91,4 @@ inline size_t prefix_bytes(std::string_view s, size_t count) {
   return i;
 }
 
-}  // namespace nextra::handlers::utf8
+}  // namespace nextra::schema::utf8
