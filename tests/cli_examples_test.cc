@@ -117,6 +117,19 @@ TEST(CliRun, InjectsAWholeEnvelopeFromAFile) {
   EXPECT_EQ(r.last_json()["output"], "<ShoutedResponse><Message>HELLO, GRACE!</Message></ShoutedResponse>");
 }
 
+TEST(CliRun, TimeoutEndsTheRunWithStatusTimeoutAndExitOne) {
+  std::string words;
+  for (int i = 0; i < 5000; ++i) words += "w" + std::to_string(i) + " ";
+  // 5,000 fan-out items cannot finish in a millisecond; the deadline must end the run.
+  auto r = run_example("fan-out", "splitter", "<Sentence><Text>" + words + "</Text></Sentence>",
+                       {"--json", "--timeout", "0.001"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto last = r.last_json();
+  EXPECT_EQ(last["status"], "timeout");
+  EXPECT_NE(last["error"].get<std::string>().find("timed out"), std::string::npos);
+  EXPECT_TRUE(last["output"].is_null());
+}
+
 TEST(CliRun, BadInputExitsWithTwo) {
   auto flow = source_path("examples/hello-world/organism.yaml");
   EXPECT_EQ(run_nextra({"run", flow, "--to", "greeter", "--payload", "<Greeting><Name>Ada</Name>"}).exit_code, 2);

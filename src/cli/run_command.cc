@@ -95,7 +95,7 @@ class TraceObserver final : public pump::Observer {
     if (json_) {
       nlohmann::json line = {{"seq", seq}, {"thread", m.thread}, {"from", m.from}, {"to", m.to},
                              {"payloadType", m.payload->class_name()}, {"payload", xml}};
-      std::printf("%s\n", line.dump().c_str());
+      std::printf("%s\n", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
       std::printf("%4ld  %-14s -> %-14s %-18s %s%s\n", seq, m.from.c_str(), m.to.c_str(), m.payload->class_name().c_str(),
                   xml.c_str(), unhandled ? "   (unhandled: the execution fails)" : "");
@@ -209,15 +209,16 @@ int run_command(const std::vector<std::string>& argv) {
   pump.shutdown();
 
   std::string status = "success";
+  if (done.load() < count || timed_out.load() > 0) status = "timeout";
+  else if (failed.load() > 0) status = "error";
   std::string error;
-  if (done.load() < count || timed_out.load() > 0) {
-    status = "timeout";
-    error = "timed out after " + std::to_string(args.timeout_seconds) + " s";
-  } else if (failed.load() > 0) {
-    status = "error";
+  if (first_failure) {
+    error = first_failure->error;
+  } else if (status == "timeout") {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "timed out after %g s", args.timeout_seconds);
+    error = buf;
   }
-  if (first_failure && status != "timeout") error = first_failure->error;
-  if (first_failure && status == "timeout" && first_failure->status == pump::ExecutionStatus::Timeout) error = first_failure->error;
 
   const double elapsed_ms = std::chrono::duration<double, std::milli>(elapsed).count();
   nlohmann::json result;
@@ -232,7 +233,7 @@ int run_command(const std::vector<std::string>& argv) {
     result["messagesPerSecond"] = static_cast<long long>(mps);
   }
   if (args.json || !tracing) {
-    std::printf("%s\n", result.dump().c_str());
+    std::printf("%s\n", result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf("\n%s in %.3f ms, %zu messages\n", status.c_str(), elapsed_ms, first.messages);
     if (first.output) std::printf("output: %s\n", xml::payload_to_xml(*first.output).c_str());
