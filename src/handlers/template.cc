@@ -6,6 +6,7 @@
 #include "schema/utf8.h"
 #include "schema/value_text.h"
 #include "handlers/xml_text.h"
+#include "xml/payload_codec.h"
 
 namespace nextra::handlers {
 namespace utf8 = schema::utf8;
@@ -635,7 +636,7 @@ Status apply_filter(const Filter& f, const Expr& e, Cell* c) {
             return filter_error(f, e, "item " + std::to_string(i) + " is " + std::string(kind_name(item)) +
                                           "; a list of plain values needs a class and a field: xml_each:\"Class\":\"field\"");
           }
-          append_record_xml(item.as<schema::Record>(), s);
+          xml::append_record_xml(item.as<schema::Record>(), s);
         } else {
           if (item.is<schema::Record>() || item.is<schema::List>() || item.is<schema::Dict>()) {
             return filter_error(f, e, "item " + std::to_string(i) + " is " + std::string(kind_name(item)) +

@@ -199,14 +199,16 @@ Result<Value> decode_content(ElementRef el, const TypeRef& type, const std::stri
 
 }  // namespace
 
-void append_payload_xml(const schema::Payload& payload, std::string& out) {
-  if (payload.record.cls == nullptr) return;
-  const auto& name = payload.record.cls->name;
+void append_payload_xml(const schema::Payload& payload, std::string& out) { append_record_xml(payload.record, out); }
+
+void append_record_xml(const schema::Record& record, std::string& out) {
+  if (record.cls == nullptr) return;
+  const auto& name = record.cls->name;
   size_t open_end = out.size() + 1 + name.size();
   out += '<';
   out += name;
   out += '>';
-  write_record_fields(payload.record, out);
+  write_record_fields(record, out);
   if (out.size() == open_end + 1) {
     out[open_end] = '/';
     out += '>';

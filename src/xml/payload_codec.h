@@ -23,6 +23,8 @@ namespace nextra::xml {
 // rejected (the writer never fails).
 void append_payload_xml(const schema::Payload& payload, std::string& out);
 std::string payload_to_xml(const schema::Payload& payload);
+// The same for a record anywhere in a value (root element = its class name).
+void append_record_xml(const schema::Record& record, std::string& out);
 
 // Decodes an element tree (normally one the class's XSD has accepted) into a payload of
 // `cls`. Scalars go through schema::scalar_from_text. Errors: SchemaViolation naming the
