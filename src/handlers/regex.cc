@@ -57,7 +57,8 @@ Ranges space_ranges() {
 // Adds the other ASCII case of every letter in the ranges.
 Ranges case_folded(const Ranges& in) {
   Ranges out = in;
-  for (const auto& [lo, hi] : in) {
+  for (const auto& range : in) {
+    const char32_t lo = range.first, hi = range.second;  // clang 14 cannot capture structured bindings
     auto add = [&](char32_t a, char32_t z, int delta) {
       char32_t l = std::max(lo, a), h = std::min(hi, z);
       if (l <= h) out.emplace_back(l + static_cast<char32_t>(delta), h + static_cast<char32_t>(delta));

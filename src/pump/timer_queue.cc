@@ -48,8 +48,10 @@ void TimerQueue::run() {
       continue;
     }
     auto first = by_time_.begin();
-    if (Clock::now() < first->first) {
-      cv_.wait_until(lock, first->first);
+    // A copy: cancel() may erase this node while the wait has the lock released.
+    const auto when = first->first;
+    if (Clock::now() < when) {
+      cv_.wait_until(lock, when);
       continue;
     }
     auto id = first->second;
