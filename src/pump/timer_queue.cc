@@ -9,9 +9,12 @@ TimerQueue::~TimerQueue() { stop(); }
 std::uint64_t TimerQueue::schedule(Clock::time_point at, std::function<void()> fn) {
   std::lock_guard lock(mu_);
   auto id = next_id_++;
+  // Wake the timer thread only when this deadline is the new earliest: executions schedule a
+  // deadline each, and waking it for every one cost a context switch per execution.
+  const bool earliest = by_time_.empty() || at < by_time_.begin()->first;
   by_time_.emplace(at, id);
   by_id_.emplace(id, std::make_pair(at, std::move(fn)));
-  cv_.notify_one();
+  if (earliest) cv_.notify_one();
   return id;
 }
 
