@@ -9,3 +9,11 @@ endif()
 if(NEXTRA_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+
+# Control plane (issue #3): storage, HTTP, crypto.
+find_package(SQLite3 REQUIRED)             # SQLite::SQLite3
+find_package(Boost 1.74 REQUIRED)          # Boost::headers (Beast, Asio: header-only in 1.74)
+find_package(OpenSSL REQUIRED)             # OpenSSL::Crypto (HMAC-SHA256, RS256)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)   # PkgConfig::SODIUM
+pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)       # PkgConfig::PQXX (no CMake config in 6.4)

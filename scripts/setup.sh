@@ -9,6 +9,8 @@ packages=(
   libxml2-dev libyaml-cpp-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
+  libsqlite3-dev libboost-dev libsodium-dev libssl-dev libpqxx-dev libpq-dev
+  postgresql
 )
 missing=()
 for p in "${packages[@]}"; do
