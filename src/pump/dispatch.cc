@@ -21,7 +21,20 @@ bool Pump::Impl::record_delivery(const Message& msg, int idx) {
   const auto& exec = msg.execution;
   const auto& listener = listeners_[static_cast<size_t>(idx)];
   const bool self_call = msg.from == listener.name;
-  if (msg.register_root) registry_.begin(exec->scope, Chain{msg.from, listener.name}, msg.thread);
+  if (msg.register_root) {
+    // Under the execution's lock: a deadline may end the execution while this waited, and an
+    // entry registered after its cleanup would never be freed.
+    bool ended = false;
+    {
+      std::lock_guard lock(exec->mu);
+      ended = exec->finished;
+      if (!ended) registry_.begin(exec->scope, Chain{msg.from, listener.name}, msg.thread);
+    }
+    if (ended) {
+      message_done(exec);
+      return false;
+    }
+  }
   if (exec->delivered.fetch_add(1) + 1 > options_.max_messages_per_execution) {
     {
       std::lock_guard lock(exec->mu);
@@ -34,6 +47,9 @@ bool Pump::Impl::record_delivery(const Message& msg, int idx) {
   auto appended = backend_->buffer_append(
       Slot{msg.payload, msg.thread, msg.from, listener.name, 0, std::chrono::system_clock::now(), self_call});
   (void)appended;  // a full thread buffer is logged by the backend's stats; dispatch goes on (spec §6)
+  // complete_locked() sets `finished` before it frees buffers, so either it freed this slot
+  // or we see `finished` here and free it ourselves.
+  if (exec->finished.load()) backend_->buffer_delete(msg.thread);
   each_observer([&](Observer& o) {
     o.on_delivered(*exec, msg, false);
     o.on_listener_state(listener.name, ListenerState::Processing, msg.thread);
@@ -330,6 +346,7 @@ void Pump::Impl::complete_locked(Execution& exec, ExecutionStatus status, schema
   exec.result.messages = exec.delivered.load();
   exec.result.elapsed = std::chrono::steady_clock::now() - exec.started;
   if (exec.deadline_timer) timers_.cancel(exec.deadline_timer);
+  exec.finished.store(true);  // before the cleanup: see record_delivery()
   // Completed threads free their registry entries and context buffers (fixes spec §16.9).
   for (const auto& t : exec.threads) {
     registry_.forget(t);
@@ -337,7 +354,6 @@ void Pump::Impl::complete_locked(Execution& exec, ExecutionStatus status, schema
   }
   exec.threads.clear();
   exec.collectors.clear();
-  exec.finished.store(true, std::memory_order_release);
   --live_executions_;
   each_observer([&](Observer& o) { o.on_execution_completed(exec); });
   if (exec.on_complete) {

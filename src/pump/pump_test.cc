@@ -666,6 +666,26 @@ TEST(Pump, CompletedExecutionsFreeTheirThreadsAndBuffers) {
   EXPECT_EQ(pump->live_executions(), 0u);
 }
 
+// Executions that end by deadline while their messages are queued or running must still free
+// everything: nothing may be registered or recorded for them after their cleanup.
+TEST(Pump, ExecutionsEndingByDeadlineMidFlightLeaveNothingBehind) {
+  auto pump = make_pump(kFanOut);
+  std::string words;
+  for (int i = 0; i < 30; ++i) words += "w" + std::to_string(i) + " ";
+  const auto xml = "<Words><Text>" + words + "</Text></Words>";
+  std::vector<std::shared_ptr<Execution>> execs;
+  for (int i = 0; i < 300; ++i) {
+    InjectOptions o;
+    o.timeout = std::chrono::milliseconds(1 + i % 2);  // many end while their items are queued
+    execs.push_back(pump->inject("splitter", payload(*pump, xml), o).value());
+  }
+  for (auto& e : execs) e->wait();
+  pump->shutdown();  // drains the messages of ended executions
+  EXPECT_EQ(pump->backend().registry_size(), 0u);
+  EXPECT_EQ(pump->backend().buffer_stats().thread_count, 0u);
+  EXPECT_EQ(pump->live_executions(), 0u);
+}
+
 TEST(Pump, ShutdownTwiceIsSafe) {
   auto pump = make_pump(kHello);
   pump->shutdown();
