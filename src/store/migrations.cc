@@ -1,0 +1,288 @@
+#include "store/migrations.h"
+
+#include <chrono>
+
+namespace nextra::store {
+namespace {
+
+// Conventions for every table: ids are UUID v4 TEXT, times BIGINT milliseconds, JSON is
+// TEXT (stored verbatim; the API layer validates it), booleans are 0/1 integers. Tenant
+// tables carry org_id, and composite indexes start with it so every scoped query is an
+// index range. Columns naming an author or actor (created_by, author_user_id, actor_user_id)
+// deliberately have no foreign key: history must outlive the user who wrote it.
+constexpr const char* kInitialSchema = R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY NOT NULL,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  external_id TEXT UNIQUE,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE organizations (
+  id TEXT PRIMARY KEY NOT NULL,
+  name TEXT NOT NULL,
+  plan TEXT NOT NULL DEFAULT 'enterprise' CHECK (plan IN ('free','paid','pro','enterprise')),
+  billing_customer_id TEXT,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE memberships (
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('owner','admin','member','viewer')),
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, user_id)
+);
+CREATE INDEX memberships_user ON memberships (user_id);
+CREATE TABLE invitations (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL CHECK (role IN ('owner','admin','member','viewer')),
+  token_hash TEXT NOT NULL UNIQUE,
+  invited_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  accepted_at BIGINT
+);
+CREATE INDEX invitations_org_email ON invitations (org_id, email);
+CREATE TABLE flows (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  organism_yaml TEXT NOT NULL,
+  canvas_state TEXT NOT NULL,
+  spec_markdown TEXT NOT NULL DEFAULT '',
+  version BIGINT NOT NULL,
+  live_version BIGINT,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  deleted_at BIGINT,
+  UNIQUE (org_id, id)
+);
+CREATE INDEX flows_org_updated ON flows (org_id, updated_at);
+CREATE TABLE flow_versions (
+  org_id TEXT NOT NULL,
+  flow_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  organism_yaml TEXT NOT NULL,
+  canvas_state TEXT NOT NULL,
+  author_user_id TEXT NOT NULL,
+  message TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (flow_id, version),
+  FOREIGN KEY (org_id, flow_id) REFERENCES flows (org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX flow_versions_org_flow ON flow_versions (org_id, flow_id, version);
+CREATE TABLE triggers (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL,
+  flow_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('webhook','schedule','manual')),
+  name TEXT NOT NULL,
+  config TEXT NOT NULL,
+  token_hash TEXT UNIQUE,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  FOREIGN KEY (org_id, flow_id) REFERENCES flows (org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX triggers_org_flow ON triggers (org_id, flow_id);
+CREATE TABLE executions (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL,
+  flow_id TEXT NOT NULL,
+  flow_version BIGINT NOT NULL,
+  trigger_id TEXT,
+  status TEXT NOT NULL CHECK (status IN ('queued','running','success','error','timeout','cancelled')),
+  input TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  idempotency_key TEXT,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  tokens_in BIGINT NOT NULL DEFAULT 0,
+  tokens_out BIGINT NOT NULL DEFAULT 0,
+  cost_micros BIGINT NOT NULL DEFAULT 0,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT,
+  UNIQUE (org_id, flow_id, idempotency_key),
+  FOREIGN KEY (org_id, flow_id) REFERENCES flows (org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX executions_org_flow_started ON executions (org_id, flow_id, started_at);
+CREATE INDEX executions_org_status ON executions (org_id, status);
+CREATE TABLE execution_steps (
+  seq {{SERIAL_PK}},
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  execution_id TEXT NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+  step_index BIGINT NOT NULL,
+  sender TEXT NOT NULL,
+  target TEXT NOT NULL,
+  payload_class TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  tokens_in BIGINT NOT NULL DEFAULT 0,
+  tokens_out BIGINT NOT NULL DEFAULT 0,
+  cost_micros BIGINT NOT NULL DEFAULT 0,
+  started_at BIGINT NOT NULL,
+  finished_at BIGINT
+);
+CREATE INDEX execution_steps_org_exec ON execution_steps (org_id, execution_id, step_index);
+CREATE TABLE wasm_modules (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  content_path TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (org_id, name, version)
+);
+CREATE TABLE marketplace_listings (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK (kind IN ('flow','module')),
+  source_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL,
+  content TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('draft','published','unlisted')),
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX marketplace_listings_org ON marketplace_listings (org_id, updated_at);
+CREATE INDEX marketplace_listings_status ON marketplace_listings (status, updated_at);
+CREATE TABLE secrets (
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  ciphertext_hex TEXT NOT NULL,
+  nonce_hex TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, name)
+);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY NOT NULL,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT,
+  revoked_at BIGINT
+);
+CREATE INDEX api_keys_org_created ON api_keys (org_id, created_at);
+CREATE TABLE audit_log (
+  seq {{SERIAL_PK}},
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  actor_user_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  details TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX audit_log_org_seq ON audit_log (org_id, seq);
+CREATE TABLE usage_counters (
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  month TEXT NOT NULL,
+  executions BIGINT NOT NULL DEFAULT 0,
+  llm_tokens_in BIGINT NOT NULL DEFAULT 0,
+  llm_tokens_out BIGINT NOT NULL DEFAULT 0,
+  cost_micros BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (org_id, month)
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+)sql";
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "initial schema", kInitialSchema},
+  };
+  return kMigrations;
+}
+
+std::string render_migration(const Migration& m, Dialect dialect) {
+  static const std::string kToken = "{{SERIAL_PK}}";
+  const std::string serial = dialect == Dialect::Sqlite
+                                 ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                 : "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY";
+  std::string out = m.sql;
+  for (size_t pos = out.find(kToken); pos != std::string::npos; pos = out.find(kToken, pos)) {
+    out.replace(pos, kToken.size(), serial);
+    pos += serial.size();
+  }
+  return out;
+}
+
+Result<std::int64_t> applied_migration_version(SqlDriver& db) {
+  NEXTRA_ASSIGN_OR_RETURN(auto rows,
+                          db.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}));
+  if (rows.empty() || !rows[0][0]) return std::int64_t{0};
+  return std::stoll(*rows[0][0]);
+}
+
+Result<std::int64_t> apply_migrations(SqlDriver& db) {
+  NEXTRA_TRY(db.exec_script(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, "
+      "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
+  NEXTRA_ASSIGN_OR_RETURN(std::int64_t current, applied_migration_version(db));
+  for (const Migration& m : migrations()) {
+    if (m.version <= current) continue;
+    NEXTRA_TRY(db.begin());
+    // Two servers starting against one database must not both apply a step: take a lock
+    // (SQLite's BEGIN IMMEDIATE already holds the write lock), then look again.
+    Status st;
+    if (db.dialect() == Dialect::Postgres) {
+      auto locked = db.query("SELECT pg_advisory_xact_lock(7420001)", {});
+      if (!locked.ok()) st = locked.take_error();
+    }
+    auto again = st.ok() ? applied_migration_version(db) : Result<std::int64_t>(st.error());
+    if (again.ok() && *again >= m.version) {
+      NEXTRA_TRY(db.commit());
+      current = *again;
+      continue;
+    }
+    if (!again.ok()) st = again.take_error();
+    if (st.ok()) st = db.exec_script(render_migration(m, db.dialect()));
+    if (st.ok()) {
+      auto ins = db.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                          {m.version, std::string(m.name), now_ms()});
+      if (!ins.ok()) st = ins.take_error();
+    }
+    if (st.ok()) st = db.commit();
+    if (!st.ok()) {
+      db.rollback();
+      Error e = st.take_error();
+      e.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + e.message;
+      return e;
+    }
+    current = m.version;
+  }
+  return current;
+}
+
+}  // namespace nextra::store

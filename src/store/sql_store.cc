@@ -1,0 +1,656 @@
+#include "store/sql_store.h"
+
+#include <chrono>
+#include <mutex>
+#include <utility>
+
+#include "core/uuid.h"
+#include "store/migrations.h"
+
+namespace nextra::store {
+namespace {
+
+using Rows = std::vector<SqlRow>;
+using Params = std::vector<SqlValue>;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string col(const SqlRow& r, size_t i) { return r[i] ? *r[i] : std::string(); }
+std::int64_t col_i64(const SqlRow& r, size_t i) { return r[i] ? std::stoll(*r[i]) : 0; }
+std::optional<std::int64_t> col_opt_i64(const SqlRow& r, size_t i) {
+  if (!r[i]) return std::nullopt;
+  return std::stoll(*r[i]);
+}
+SqlValue opt_text(const std::optional<std::string>& s) {
+  if (!s) return std::monostate{};
+  return *s;
+}
+
+// Secrets are arbitrary bytes, but PostgreSQL TEXT cannot hold NUL and BYTEA binding differs
+// per driver; hex in TEXT is portable and the values are small.
+std::string to_hex(const std::string& bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xF]);
+  }
+  return out;
+}
+std::string from_hex(const std::string& hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string out(hex.size() / 2, '\0');
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  }
+  return out;
+}
+
+Status check_paging(std::int64_t offset, std::int64_t limit) {
+  if (offset < 0) return Error::invalid("offset must be >= 0");
+  if (limit < 1 || limit > 1000) return Error::invalid("limit must be between 1 and 1000");
+  return {};
+}
+Status require(const std::string& value, const char* field) {
+  if (value.empty()) {
+    Error e = Error::invalid(std::string(field) + " is required");
+    e.field = field;
+    return e;
+  }
+  return {};
+}
+Error not_found(const std::string& what) { return Error::make(ErrorCode::NotFound, what + " not found"); }
+
+constexpr const char* kFlowCols =
+    "id, org_id, name, description, organism_yaml, canvas_state, version, live_version, "
+    "created_by, created_at, updated_at";
+Flow flow_from(const SqlRow& r) {
+  Flow f;
+  f.id = col(r, 0);
+  f.org_id = col(r, 1);
+  f.name = col(r, 2);
+  f.description = col(r, 3);
+  f.organism_yaml = col(r, 4);
+  f.canvas_state = col(r, 5);
+  f.version = col_i64(r, 6);
+  f.live_version = col_opt_i64(r, 7);
+  f.created_by = col(r, 8);
+  f.created_at_ms = col_i64(r, 9);
+  f.updated_at_ms = col_i64(r, 10);
+  return f;
+}
+
+constexpr const char* kVersionCols =
+    "flow_id, version, organism_yaml, canvas_state, author_user_id, message, created_at";
+FlowVersion version_from(const SqlRow& r) {
+  return {col(r, 0), col_i64(r, 1), col(r, 2), col(r, 3), col(r, 4), col(r, 5), col_i64(r, 6)};
+}
+
+constexpr const char* kUserCols = "id, email, name, password_hash, created_at";
+User user_from(const SqlRow& r) { return {col(r, 0), col(r, 1), col(r, 2), col(r, 3), col_i64(r, 4)}; }
+
+constexpr const char* kKeyCols =
+    "id, org_id, user_id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
+ApiKey key_from(const SqlRow& r) {
+  return {col(r, 0), col(r, 1), col(r, 2), col(r, 3), col(r, 4), col(r, 5), col_i64(r, 6),
+          col_opt_i64(r, 7), col_opt_i64(r, 8)};
+}
+
+constexpr const char* kAuditCols =
+    "seq, org_id, actor_user_id, action, target_type, target_id, remote_addr, details, created_at";
+AuditEntry audit_from(const SqlRow& r) {
+  return {col_i64(r, 0), col(r, 1), col(r, 2), col(r, 3), col(r, 4),
+          col(r, 5),     col(r, 6), col(r, 7), col_i64(r, 8)};
+}
+
+Result<Member> member_from(const SqlRow& r) {
+  NEXTRA_ASSIGN_OR_RETURN(Role role, parse_role(col(r, 3)));
+  return Member{col(r, 0), col(r, 1), col(r, 2), role, col_i64(r, 4)};
+}
+
+class SqlStore final : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<SqlDriver> db) : db_(std::move(db)) {}
+
+  Result<std::int64_t> schema_version() override {
+    return tx([&]() { return applied_migration_version(*db_); });
+  }
+
+  // ---- users and organizations ----
+
+  Result<User> create_user(const CreateUserRequest& req) override {
+    NEXTRA_TRY(require(req.email, "email"));
+    return tx([&]() -> Result<User> {
+      std::int64_t now = now_ms();
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q(std::string("INSERT INTO users (id, email, name, password_hash, created_at, "
+                                   "updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING ") + kUserCols,
+                       {new_uuid_v4(), req.email, req.name, req.password_hash, now, now}));
+      return user_from(rows.at(0));
+    });
+  }
+
+  Result<User> get_user(const std::string& user_id) override {
+    return one<User>(std::string("SELECT ") + kUserCols + " FROM users WHERE id = ?", {user_id},
+                     user_from, "user");
+  }
+
+  Result<User> get_user_by_email(const std::string& email) override {
+    return one<User>(std::string("SELECT ") + kUserCols + " FROM users WHERE email = ?", {email},
+                     user_from, "user");
+  }
+
+  Result<Organization> create_organization(const CreateOrganizationRequest& req) override {
+    NEXTRA_TRY(require(req.owner_user_id, "owner_user_id"));
+    return tx([&]() -> Result<Organization> {
+      Organization org{new_uuid_v4(), req.name, "enterprise", now_ms()};
+      NEXTRA_TRY(q("INSERT INTO organizations (id, name, plan, created_at) VALUES (?, ?, ?, ?)",
+                   {org.id, org.name, org.plan, org.created_at_ms}));
+      NEXTRA_TRY(q("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+                   {org.id, req.owner_user_id, std::string("owner"), org.created_at_ms}));
+      return org;
+    });
+  }
+
+  Result<Organization> get_organization(const std::string& org_id) override {
+    return one<Organization>(
+        "SELECT id, name, plan, created_at FROM organizations WHERE id = ?", {org_id},
+        [](const SqlRow& r) { return Organization{col(r, 0), col(r, 1), col(r, 2), col_i64(r, 3)}; },
+        "organization");
+  }
+
+  Result<std::vector<OrganizationWithRole>> list_organizations_for_user(
+      const std::string& user_id) override {
+    return tx([&]() -> Result<std::vector<OrganizationWithRole>> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q("SELECT o.id, o.name, o.plan, o.created_at, m.role FROM organizations o "
+                       "JOIN memberships m ON m.org_id = o.id WHERE m.user_id = ? "
+                       "ORDER BY o.name, o.id",
+                       {user_id}));
+      std::vector<OrganizationWithRole> out;
+      for (const SqlRow& r : rows) {
+        NEXTRA_ASSIGN_OR_RETURN(Role role, parse_role(col(r, 4)));
+        out.push_back({{col(r, 0), col(r, 1), col(r, 2), col_i64(r, 3)}, role});
+      }
+      return out;
+    });
+  }
+
+  // ---- memberships ----
+
+  Result<Member> add_member(const AddMemberRequest& req) override {
+    return tx([&]() -> Result<Member> {
+      NEXTRA_TRY(q("INSERT INTO memberships (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?)",
+                   {req.org_id, req.user_id, std::string(role_name(req.role)), now_ms()}));
+      return member_locked(req.org_id, req.user_id);
+    });
+  }
+
+  Result<std::vector<Member>> list_members(const std::string& org_id) override {
+    return tx([&]() -> Result<std::vector<Member>> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q("SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
+                       "JOIN users u ON u.id = m.user_id WHERE m.org_id = ? "
+                       "ORDER BY m.created_at, u.id",
+                       {org_id}));
+      std::vector<Member> out;
+      for (const SqlRow& r : rows) {
+        NEXTRA_ASSIGN_OR_RETURN(Member m, member_from(r));
+        out.push_back(std::move(m));
+      }
+      return out;
+    });
+  }
+
+  Result<Role> get_role(const std::string& org_id, const std::string& user_id) override {
+    return tx([&]() -> Result<Role> {
+      NEXTRA_ASSIGN_OR_RETURN(Member m, member_locked(org_id, user_id));
+      return m.role;
+    });
+  }
+
+  Result<Member> change_role(const ChangeRoleRequest& req) override {
+    return tx([&]() -> Result<Member> {
+      NEXTRA_TRY(guard_last_owner(req.org_id, req.user_id, req.role == Role::Owner));
+      NEXTRA_TRY(q("UPDATE memberships SET role = ? WHERE org_id = ? AND user_id = ?",
+                   {std::string(role_name(req.role)), req.org_id, req.user_id}));
+      return member_locked(req.org_id, req.user_id);
+    });
+  }
+
+  Status remove_member(const std::string& org_id, const std::string& user_id) override {
+    return tx([&]() -> Status {
+      NEXTRA_TRY(guard_last_owner(org_id, user_id, false));
+      NEXTRA_TRY(q("DELETE FROM memberships WHERE org_id = ? AND user_id = ?", {org_id, user_id}));
+      return {};
+    });
+  }
+
+  // ---- flows ----
+
+  Result<Flow> create_flow(const CreateFlowRequest& req) override {
+    NEXTRA_TRY(require(req.org_id, "org_id"));
+    NEXTRA_TRY(require(req.name, "name"));
+    return tx([&]() -> Result<Flow> {
+      std::int64_t now = now_ms();
+      std::string id = new_uuid_v4();
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows,
+          q(std::string("INSERT INTO flows (id, org_id, name, description, organism_yaml, "
+                        "canvas_state, version, created_by, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING ") + kFlowCols,
+            {id, req.org_id, req.name, req.description, req.organism_yaml, req.canvas_state,
+             req.author_user_id, now, now}));
+      Flow flow = flow_from(rows.at(0));
+      NEXTRA_TRY(insert_version(flow, req.author_user_id, "created", now));
+      return flow;
+    });
+  }
+
+  Result<Flow> get_flow(const std::string& org_id, const std::string& flow_id) override {
+    return one<Flow>(std::string("SELECT ") + kFlowCols +
+                         " FROM flows WHERE org_id = ? AND id = ? AND deleted_at IS NULL",
+                     {org_id, flow_id}, flow_from, "flow");
+  }
+
+  Result<ListFlowsResponse> list_flows(const ListFlowsRequest& req) override {
+    NEXTRA_TRY(check_paging(req.offset, req.limit));
+    // A substring test that treats % and _ literally (LIKE would not); the function is
+    // spelled differently per dialect.
+    std::string where = "org_id = ? AND deleted_at IS NULL";
+    Params params{req.org_id};
+    if (!req.name_contains.empty()) {
+      where += db_->dialect() == Dialect::Sqlite ? " AND instr(name, ?) > 0"
+                                                 : " AND strpos(name, ?) > 0";
+      params.emplace_back(req.name_contains);
+    }
+    return tx([&]() -> Result<ListFlowsResponse> {
+      ListFlowsResponse out;
+      NEXTRA_ASSIGN_OR_RETURN(Rows count, q("SELECT COUNT(*) FROM flows WHERE " + where, params));
+      out.total = col_i64(count.at(0), 0);
+      Params page = params;
+      page.emplace_back(req.limit);
+      page.emplace_back(req.offset);
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q(std::string("SELECT ") + kFlowCols + " FROM flows WHERE " + where +
+                           " ORDER BY updated_at DESC, id LIMIT ? OFFSET ?",
+                       page));
+      for (const SqlRow& r : rows) out.items.push_back(flow_from(r));
+      return out;
+    });
+  }
+
+  Result<Flow> update_flow(const UpdateFlowRequest& req) override {
+    return tx([&]() -> Result<Flow> {
+      std::int64_t now = now_ms();
+      // The version check and the bump are one statement, so two writers holding the same
+      // expected_version cannot both pass it, even from different processes.
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows,
+          q(std::string("UPDATE flows SET name = COALESCE(?, name), "
+                        "description = COALESCE(?, description), "
+                        "organism_yaml = COALESCE(?, organism_yaml), "
+                        "canvas_state = COALESCE(?, canvas_state), version = version + 1, "
+                        "updated_at = ? WHERE org_id = ? AND id = ? AND version = ? "
+                        "AND deleted_at IS NULL RETURNING ") + kFlowCols,
+            {opt_text(req.name), opt_text(req.description), opt_text(req.organism_yaml),
+             opt_text(req.canvas_state), now, req.org_id, req.flow_id, req.expected_version}));
+      if (rows.empty()) {
+        NEXTRA_ASSIGN_OR_RETURN(
+            Rows cur, q("SELECT version FROM flows WHERE org_id = ? AND id = ? AND deleted_at IS NULL",
+                        {req.org_id, req.flow_id}));
+        if (cur.empty()) return not_found("flow");
+        std::int64_t current = col_i64(cur[0], 0);
+        Error e = Error::make(ErrorCode::Conflict,
+                              "flow was changed: expected version " +
+                                  std::to_string(req.expected_version) + ", current version " +
+                                  std::to_string(current));
+        e.field = "current_version:" + std::to_string(current);
+        return e;
+      }
+      Flow flow = flow_from(rows[0]);
+      NEXTRA_TRY(insert_version(flow, req.author_user_id, req.message, now));
+      return flow;
+    });
+  }
+
+  Status delete_flow(const std::string& org_id, const std::string& flow_id) override {
+    return tx([&]() -> Status {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q("UPDATE flows SET deleted_at = ? WHERE org_id = ? AND id = ? "
+                       "AND deleted_at IS NULL RETURNING id",
+                       {now_ms(), org_id, flow_id}));
+      if (rows.empty()) return not_found("flow");
+      return {};
+    });
+  }
+
+  Result<FlowVersion> get_flow_version(const std::string& org_id, const std::string& flow_id,
+                                       std::int64_t version) override {
+    return one<FlowVersion>(std::string("SELECT ") + kVersionCols +
+                                " FROM flow_versions v WHERE org_id = ? AND flow_id = ? AND "
+                                "version = ? AND " + kFlowAlive,
+                            {org_id, flow_id, version}, version_from, "flow version");
+  }
+
+  Result<ListFlowVersionsResponse> list_flow_versions(const ListFlowVersionsRequest& req) override {
+    NEXTRA_TRY(check_paging(req.offset, req.limit));
+    return tx([&]() -> Result<ListFlowVersionsResponse> {
+      ListFlowVersionsResponse out;
+      std::string where = std::string(" FROM flow_versions v WHERE org_id = ? AND flow_id = ? AND ") +
+                          kFlowAlive;
+      NEXTRA_ASSIGN_OR_RETURN(Rows count, q("SELECT COUNT(*)" + where, {req.org_id, req.flow_id}));
+      out.total = col_i64(count.at(0), 0);
+      if (out.total == 0) return not_found("flow");
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q(std::string("SELECT ") + kVersionCols + where +
+                           " ORDER BY version DESC LIMIT ? OFFSET ?",
+                       {req.org_id, req.flow_id, req.limit, req.offset}));
+      for (const SqlRow& r : rows) out.items.push_back(version_from(r));
+      return out;
+    });
+  }
+
+  Result<Flow> set_live_version(const std::string& org_id, const std::string& flow_id,
+                                std::int64_t version) override {
+    return tx([&]() -> Result<Flow> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows exists, q("SELECT 1 FROM flow_versions WHERE org_id = ? AND flow_id = ? AND version = ?",
+                         {org_id, flow_id, version}));
+      if (exists.empty()) return not_found("flow version");
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q(std::string("UPDATE flows SET live_version = ? WHERE org_id = ? AND id = ? "
+                                   "AND deleted_at IS NULL RETURNING ") + kFlowCols,
+                       {version, org_id, flow_id}));
+      if (rows.empty()) return not_found("flow");
+      return flow_from(rows[0]);
+    });
+  }
+
+  // ---- secrets ----
+
+  Result<SecretInfo> put_secret(const PutSecretRequest& req) override {
+    NEXTRA_TRY(require(req.org_id, "org_id"));
+    NEXTRA_TRY(require(req.name, "name"));
+    return tx([&]() -> Result<SecretInfo> {
+      std::int64_t now = now_ms();
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows,
+          q("INSERT INTO secrets (org_id, name, ciphertext_hex, nonce_hex, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, name) DO UPDATE SET "
+            "ciphertext_hex = excluded.ciphertext_hex, nonce_hex = excluded.nonce_hex, "
+            "updated_at = excluded.updated_at RETURNING name, created_at, updated_at",
+            {req.org_id, req.name, to_hex(req.ciphertext), to_hex(req.nonce), now, now}));
+      const SqlRow& r = rows.at(0);
+      return SecretInfo{col(r, 0), col_i64(r, 1), col_i64(r, 2)};
+    });
+  }
+
+  Result<Secret> get_secret(const std::string& org_id, const std::string& name) override {
+    return one<Secret>(
+        "SELECT name, ciphertext_hex, nonce_hex, created_at, updated_at FROM secrets "
+        "WHERE org_id = ? AND name = ?",
+        {org_id, name},
+        [](const SqlRow& r) {
+          return Secret{col(r, 0), from_hex(col(r, 1)), from_hex(col(r, 2)), col_i64(r, 3),
+                        col_i64(r, 4)};
+        },
+        "secret");
+  }
+
+  Result<std::vector<SecretInfo>> list_secrets(const std::string& org_id) override {
+    return tx([&]() -> Result<std::vector<SecretInfo>> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q("SELECT name, created_at, updated_at FROM secrets WHERE org_id = ? "
+                       "ORDER BY name",
+                       {org_id}));
+      std::vector<SecretInfo> out;
+      for (const SqlRow& r : rows) out.push_back({col(r, 0), col_i64(r, 1), col_i64(r, 2)});
+      return out;
+    });
+  }
+
+  Status delete_secret(const std::string& org_id, const std::string& name) override {
+    return write_one("DELETE FROM secrets WHERE org_id = ? AND name = ? RETURNING name",
+                      {org_id, name}, "secret");
+  }
+
+  // ---- api keys ----
+
+  Result<ApiKey> create_api_key(const CreateApiKeyRequest& req) override {
+    NEXTRA_TRY(require(req.key_hash, "key_hash"));
+    return tx([&]() -> Result<ApiKey> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows,
+          q(std::string("INSERT INTO api_keys (id, org_id, user_id, name, prefix, key_hash, "
+                        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING ") + kKeyCols,
+            {new_uuid_v4(), req.org_id, req.user_id, req.name, req.prefix, req.key_hash, now_ms()}));
+      return key_from(rows.at(0));
+    });
+  }
+
+  Result<std::vector<ApiKey>> list_api_keys(const std::string& org_id) override {
+    return tx([&]() -> Result<std::vector<ApiKey>> {
+      NEXTRA_ASSIGN_OR_RETURN(Rows rows, q(std::string("SELECT ") + kKeyCols +
+                                               " FROM api_keys WHERE org_id = ? ORDER BY created_at, id",
+                                           {org_id}));
+      std::vector<ApiKey> out;
+      for (const SqlRow& r : rows) out.push_back(key_from(r));
+      return out;
+    });
+  }
+
+  Status revoke_api_key(const std::string& org_id, const std::string& key_id) override {
+    return write_one("UPDATE api_keys SET revoked_at = ? WHERE org_id = ? AND id = ? "
+                      "AND revoked_at IS NULL RETURNING id",
+                      {now_ms(), org_id, key_id}, "api key");
+  }
+
+  Result<ApiKey> find_api_key_by_hash(const std::string& key_hash) override {
+    return one<ApiKey>(std::string("SELECT ") + kKeyCols +
+                           " FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+                       {key_hash}, key_from, "api key");
+  }
+
+  Status touch_api_key(const std::string& org_id, const std::string& key_id,
+                       std::int64_t now) override {
+    return write_one("UPDATE api_keys SET last_used_at = ? WHERE org_id = ? AND id = ? RETURNING id",
+                      {now, org_id, key_id}, "api key");
+  }
+
+  // ---- audit ----
+
+  Result<AuditEntry> append_audit(const AppendAuditRequest& req) override {
+    NEXTRA_TRY(require(req.org_id, "org_id"));
+    NEXTRA_TRY(require(req.action, "action"));
+    return tx([&]() -> Result<AuditEntry> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows,
+          q(std::string("INSERT INTO audit_log (org_id, actor_user_id, action, target_type, "
+                        "target_id, remote_addr, details, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kAuditCols,
+            {req.org_id, req.actor_user_id, req.action, req.target_type, req.target_id,
+             req.remote_addr, req.details, now_ms()}));
+      return audit_from(rows.at(0));
+    });
+  }
+
+  Result<ListAuditResponse> list_audit(const ListAuditRequest& req) override {
+    NEXTRA_TRY(check_paging(req.offset, req.limit));
+    return tx([&]() -> Result<ListAuditResponse> {
+      ListAuditResponse out;
+      NEXTRA_ASSIGN_OR_RETURN(Rows count,
+                              q("SELECT COUNT(*) FROM audit_log WHERE org_id = ?", {req.org_id}));
+      out.total = col_i64(count.at(0), 0);
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q(std::string("SELECT ") + kAuditCols +
+                           " FROM audit_log WHERE org_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?",
+                       {req.org_id, req.limit, req.offset}));
+      for (const SqlRow& r : rows) out.items.push_back(audit_from(r));
+      return out;
+    });
+  }
+
+  // ---- sessions ----
+
+  Result<Session> create_session(const CreateSessionRequest& req) override {
+    NEXTRA_TRY(require(req.token_hash, "token_hash"));
+    return tx([&]() -> Result<Session> {
+      Session s{req.token_hash, req.user_id, req.csrf_token, now_ms(), req.expires_at_ms};
+      NEXTRA_TRY(q("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) "
+                   "VALUES (?, ?, ?, ?, ?)",
+                   {s.token_hash, s.user_id, s.csrf_token, s.created_at_ms, s.expires_at_ms}));
+      return s;
+    });
+  }
+
+  Result<Session> get_session(const std::string& token_hash, std::int64_t now) override {
+    return one<Session>(
+        "SELECT token_hash, user_id, csrf_token, created_at, expires_at FROM sessions "
+        "WHERE token_hash = ? AND expires_at > ?",
+        {token_hash, now},
+        [](const SqlRow& r) {
+          return Session{col(r, 0), col(r, 1), col(r, 2), col_i64(r, 3), col_i64(r, 4)};
+        },
+        "session");
+  }
+
+  Status delete_session(const std::string& token_hash) override {
+    return tx([&]() -> Status {
+      NEXTRA_TRY(q("DELETE FROM sessions WHERE token_hash = ?", {token_hash}));
+      return {};
+    });
+  }
+
+  Result<std::int64_t> delete_expired_sessions(std::int64_t now) override {
+    return tx([&]() -> Result<std::int64_t> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q("DELETE FROM sessions WHERE expires_at <= ? RETURNING token_hash", {now}));
+      return static_cast<std::int64_t>(rows.size());
+    });
+  }
+
+ private:
+  // Versions of a soft-deleted flow stay in the table but are invisible through the API.
+  static constexpr const char* kFlowAlive =
+      "EXISTS (SELECT 1 FROM flows f WHERE f.org_id = v.org_id AND f.id = v.flow_id "
+      "AND f.deleted_at IS NULL)";
+
+  Result<Rows> q(const std::string& sql, const Params& params) { return db_->query(sql, params); }
+
+  // Runs `fn` in a transaction with the connection mutex held; commits on success.
+  template <typename F>
+  auto tx(F&& fn) -> decltype(fn()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    NEXTRA_TRY(db_->begin());
+    auto result = fn();
+    if (!result.ok()) {
+      db_->rollback();
+      return result;
+    }
+    Status committed = db_->commit();
+    if (!committed.ok()) {
+      db_->rollback();
+      return committed.take_error();
+    }
+    return result;
+  }
+
+  template <typename T, typename Map>
+  Result<T> one(const std::string& sql, const Params& params, Map map, const char* what) {
+    return tx([&]() -> Result<T> {
+      NEXTRA_ASSIGN_OR_RETURN(Rows rows, q(sql, params));
+      if (rows.empty()) return not_found(what);
+      return map(rows[0]);
+    });
+  }
+
+  // A write that must hit exactly one row (its SQL ends in RETURNING); NotFound otherwise.
+  Status write_one(const std::string& sql, const Params& params, const char* what) {
+    return tx([&]() -> Status {
+      NEXTRA_ASSIGN_OR_RETURN(Rows rows, q(sql, params));
+      if (rows.empty()) return not_found(what);
+      return {};
+    });
+  }
+
+  Result<Member> member_locked(const std::string& org_id, const std::string& user_id) {
+    NEXTRA_ASSIGN_OR_RETURN(
+        Rows rows, q("SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
+                     "JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND m.user_id = ?",
+                     {org_id, user_id}));
+    if (rows.empty()) return not_found("member");
+    return member_from(rows[0]);
+  }
+
+  // Refuses to remove or demote the organization's last owner.
+  Status guard_last_owner(const std::string& org_id, const std::string& user_id, bool stays_owner) {
+    if (db_->dialect() == Dialect::Postgres) {
+      // Serialises membership changes per organization across processes; SQLite needs no
+      // such lock because a write transaction already excludes every other writer.
+      NEXTRA_TRY(q("SELECT id FROM organizations WHERE id = ? FOR UPDATE", {org_id}));
+    }
+    NEXTRA_ASSIGN_OR_RETURN(Member m, member_locked(org_id, user_id));
+    if (m.role != Role::Owner || stays_owner) return {};
+    NEXTRA_ASSIGN_OR_RETURN(
+        Rows rows, q("SELECT COUNT(*) FROM memberships WHERE org_id = ? AND role = 'owner'", {org_id}));
+    if (col_i64(rows.at(0), 0) <= 1) {
+      return Error::make(ErrorCode::Conflict, "an organization must keep at least one owner");
+    }
+    return {};
+  }
+
+  Status insert_version(const Flow& flow, const std::string& author, const std::string& message,
+                        std::int64_t now) {
+    NEXTRA_TRY(q("INSERT INTO flow_versions (org_id, flow_id, version, organism_yaml, canvas_state, "
+                 "author_user_id, message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 {flow.org_id, flow.id, flow.version, flow.organism_yaml, flow.canvas_state, author,
+                  message, now}));
+    return {};
+  }
+
+  std::mutex mu_;
+  std::unique_ptr<SqlDriver> db_;  // guarded by mu_
+};
+
+}  // namespace
+
+const char* role_name(Role role) {
+  switch (role) {
+    case Role::Owner: return "owner";
+    case Role::Admin: return "admin";
+    case Role::Member: return "member";
+    case Role::Viewer: return "viewer";
+  }
+  return "viewer";
+}
+
+Result<Role> parse_role(std::string_view text) {
+  if (text == "owner") return Role::Owner;
+  if (text == "admin") return Role::Admin;
+  if (text == "member") return Role::Member;
+  if (text == "viewer") return Role::Viewer;
+  return Error::invalid("unknown role: " + std::string(text));
+}
+
+std::optional<std::int64_t> conflict_current_version(const Error& error) {
+  static constexpr std::string_view kPrefix = "current_version:";
+  if (error.code != ErrorCode::Conflict || error.field.rfind(kPrefix, 0) != 0) return std::nullopt;
+  try {
+    return std::stoll(error.field.substr(kPrefix.size()));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+Result<std::unique_ptr<Store>> make_sql_store(std::unique_ptr<SqlDriver> driver) {
+  NEXTRA_TRY(apply_migrations(*driver));
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(driver)));
+}
+
+}  // namespace nextra::store

@@ -1,0 +1,331 @@
+#pragma once
+// The control plane's storage seam: narrow, organization-scoped repositories with one
+// request/response struct per operation. Implementations: SQLite (embedded default,
+// `make_sqlite_store`) and PostgreSQL (`make_postgres_store`); both run the same SQL
+// through a small driver (sql_driver.h) and pass the same conformance suite.
+//
+// Tenancy rule: every method that reads or writes tenant data takes the organization id
+// and scopes its query by it. A row of organization B is NotFound to a caller naming
+// organization A — the store never reveals that it exists.
+//
+// Concurrency: every Store is thread-safe. Each call runs in its own transaction; writes
+// that touch several rows (a flow update and its version row) commit together or not at all.
+// Calls never suspend; they block on the database.
+//
+// Ids are UUID v4 strings; times are integer milliseconds since the Unix epoch.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace nextra::store {
+
+// ---- accounts -------------------------------------------------------------------------
+
+enum class Role {
+  Owner,   // everything, including deleting the organization; at least one must remain
+  Admin,   // manages members (except owners), secrets, keys; reads the audit log
+  Member,  // reads and writes flows
+  Viewer,  // reads only
+};
+const char* role_name(Role role);
+Result<Role> parse_role(std::string_view text);
+
+struct User {
+  std::string id;
+  std::string email;
+  std::string name;
+  std::string password_hash;  // argon2id string from the auth layer; empty for SSO-only users
+  std::int64_t created_at_ms = 0;
+};
+struct CreateUserRequest {
+  std::string email;
+  std::string name;
+  std::string password_hash;
+};
+
+struct Organization {
+  std::string id;
+  std::string name;
+  std::string plan = "enterprise";  // free / paid / pro / enterprise (decisions.md §5)
+  std::int64_t created_at_ms = 0;
+};
+// Creates the organization and makes `owner_user_id` its owner, in one transaction.
+struct CreateOrganizationRequest {
+  std::string name;
+  std::string owner_user_id;
+};
+struct OrganizationWithRole {
+  Organization organization;
+  Role role = Role::Viewer;
+};
+
+struct Member {
+  std::string user_id;
+  std::string email;
+  std::string name;
+  Role role = Role::Viewer;
+  std::int64_t created_at_ms = 0;
+};
+struct AddMemberRequest {
+  std::string org_id;
+  std::string user_id;
+  Role role = Role::Member;
+};
+struct ChangeRoleRequest {
+  std::string org_id;
+  std::string user_id;
+  Role role = Role::Member;
+};
+
+// ---- flows and versions ---------------------------------------------------------------
+
+struct Flow {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string description;
+  std::string organism_yaml;
+  std::string canvas_state;          // JSON text, stored verbatim
+  std::int64_t version = 0;          // latest saved version; what the next save must expect
+  std::optional<std::int64_t> live_version;  // the published version, if any
+  std::string created_by;            // user id
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+// Creates the flow and its version 1.
+struct CreateFlowRequest {
+  std::string org_id;
+  std::string name;
+  std::string description;
+  std::string organism_yaml;
+  std::string canvas_state;
+  std::string author_user_id;
+};
+struct ListFlowsRequest {
+  std::string org_id;
+  std::string name_contains;  // case-sensitive substring; empty = all
+  std::int64_t offset = 0;
+  std::int64_t limit = 50;    // 1..1000
+};
+struct ListFlowsResponse {
+  std::vector<Flow> items;  // ordered by updated_at descending, then id
+  std::int64_t total = 0;   // matching rows ignoring offset/limit
+};
+// Saves a new version. Unset optionals keep their current value.
+struct UpdateFlowRequest {
+  std::string org_id;
+  std::string flow_id;
+  std::int64_t expected_version = 0;
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> organism_yaml;
+  std::optional<std::string> canvas_state;
+  std::string author_user_id;
+  std::string message;  // optional note stored with the version
+};
+
+struct FlowVersion {
+  std::string flow_id;
+  std::int64_t version = 0;
+  std::string organism_yaml;
+  std::string canvas_state;
+  std::string author_user_id;
+  std::string message;
+  std::int64_t created_at_ms = 0;
+};
+struct ListFlowVersionsRequest {
+  std::string org_id;
+  std::string flow_id;
+  std::int64_t offset = 0;
+  std::int64_t limit = 50;
+};
+struct ListFlowVersionsResponse {
+  std::vector<FlowVersion> items;  // newest first
+  std::int64_t total = 0;
+};
+
+// A Conflict from update_flow carries the flow's current version in Error::field as
+// "current_version:N"; this reads it back (nullopt for any other error).
+std::optional<std::int64_t> conflict_current_version(const Error& error);
+
+// ---- secrets, api keys, audit, sessions -----------------------------------------------
+
+// The store keeps ciphertext and nonce only; encryption belongs to the caller.
+struct PutSecretRequest {
+  std::string org_id;
+  std::string name;
+  std::string ciphertext;  // arbitrary bytes
+  std::string nonce;       // arbitrary bytes
+};
+struct Secret {
+  std::string name;
+  std::string ciphertext;
+  std::string nonce;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+struct SecretInfo {
+  std::string name;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
+struct CreateApiKeyRequest {
+  std::string org_id;
+  std::string user_id;
+  std::string name;
+  std::string prefix;    // the first characters of the key, shown in lists
+  std::string key_hash;  // hash of the whole key; the key itself is never stored
+};
+struct ApiKey {
+  std::string id;
+  std::string org_id;
+  std::string user_id;
+  std::string name;
+  std::string prefix;
+  std::string key_hash;
+  std::int64_t created_at_ms = 0;
+  std::optional<std::int64_t> last_used_at_ms;
+  std::optional<std::int64_t> revoked_at_ms;
+};
+
+struct AppendAuditRequest {
+  std::string org_id;
+  std::string actor_user_id;  // empty for the system
+  std::string action;         // e.g. "flow.update"
+  std::string target_type;
+  std::string target_id;
+  std::string remote_addr;
+  std::string details;        // JSON text
+};
+struct AuditEntry {
+  std::int64_t seq = 0;  // strictly increasing per database
+  std::string org_id;
+  std::string actor_user_id;
+  std::string action;
+  std::string target_type;
+  std::string target_id;
+  std::string remote_addr;
+  std::string details;
+  std::int64_t created_at_ms = 0;
+};
+struct ListAuditRequest {
+  std::string org_id;
+  std::int64_t offset = 0;
+  std::int64_t limit = 50;
+};
+struct ListAuditResponse {
+  std::vector<AuditEntry> items;  // newest first
+  std::int64_t total = 0;
+};
+
+struct CreateSessionRequest {
+  std::string token_hash;  // hash of the cookie value; the token itself is never stored
+  std::string user_id;
+  std::string csrf_token;
+  std::int64_t expires_at_ms = 0;
+};
+struct Session {
+  std::string token_hash;
+  std::string user_id;
+  std::string csrf_token;
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+};
+
+// ---- the seam -------------------------------------------------------------------------
+
+// Errors common to every method: Unavailable (database unreachable or busy; retry),
+// Internal (unexpected database error; the message names it). InvalidArgument for empty
+// required fields or out-of-range paging.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // The highest applied migration version, for /readyz. Also proves the database answers.
+  virtual Result<std::int64_t> schema_version() = 0;
+
+  // Users are global (not org-scoped); the email is unique. AlreadyExists for a taken email.
+  virtual Result<User> create_user(const CreateUserRequest& req) = 0;
+  virtual Result<User> get_user(const std::string& user_id) = 0;            // NotFound
+  virtual Result<User> get_user_by_email(const std::string& email) = 0;     // NotFound
+
+  // NotFound if the owner user does not exist.
+  virtual Result<Organization> create_organization(const CreateOrganizationRequest& req) = 0;
+  // NotFound if absent. Callers check membership (get_role) before revealing it.
+  virtual Result<Organization> get_organization(const std::string& org_id) = 0;
+  // The user's organizations with the user's role in each, ordered by name.
+  virtual Result<std::vector<OrganizationWithRole>> list_organizations_for_user(
+      const std::string& user_id) = 0;
+
+  // AlreadyExists if already a member; NotFound if the user or org does not exist.
+  virtual Result<Member> add_member(const AddMemberRequest& req) = 0;
+  virtual Result<std::vector<Member>> list_members(const std::string& org_id) = 0;
+  // The caller's role in the org; NotFound if not a member.
+  virtual Result<Role> get_role(const std::string& org_id, const std::string& user_id) = 0;
+  // Conflict when it would demote the last owner; NotFound if not a member.
+  virtual Result<Member> change_role(const ChangeRoleRequest& req) = 0;
+  // Conflict when it would remove the last owner; NotFound if not a member.
+  virtual Status remove_member(const std::string& org_id, const std::string& user_id) = 0;
+
+  virtual Result<Flow> create_flow(const CreateFlowRequest& req) = 0;
+  virtual Result<Flow> get_flow(const std::string& org_id, const std::string& flow_id) = 0;
+  virtual Result<ListFlowsResponse> list_flows(const ListFlowsRequest& req) = 0;
+  // Appends version expected_version+1 and updates the flow, atomically. Conflict (see
+  // conflict_current_version) if the flow's version is not expected_version; nothing is
+  // written then. NotFound for a missing, deleted or foreign flow.
+  virtual Result<Flow> update_flow(const UpdateFlowRequest& req) = 0;
+  // Soft delete: the flow disappears from get/list/update; its versions are kept for
+  // executions that reference them. NotFound if missing or already deleted.
+  virtual Status delete_flow(const std::string& org_id, const std::string& flow_id) = 0;
+
+  virtual Result<FlowVersion> get_flow_version(const std::string& org_id,
+                                               const std::string& flow_id,
+                                               std::int64_t version) = 0;
+  virtual Result<ListFlowVersionsResponse> list_flow_versions(
+      const ListFlowVersionsRequest& req) = 0;
+  // Points the flow's live (published) version at an existing version. NotFound if absent.
+  virtual Result<Flow> set_live_version(const std::string& org_id, const std::string& flow_id,
+                                        std::int64_t version) = 0;
+
+  // Creates or replaces the named secret.
+  virtual Result<SecretInfo> put_secret(const PutSecretRequest& req) = 0;
+  virtual Result<Secret> get_secret(const std::string& org_id, const std::string& name) = 0;
+  virtual Result<std::vector<SecretInfo>> list_secrets(const std::string& org_id) = 0;  // by name
+  virtual Status delete_secret(const std::string& org_id, const std::string& name) = 0;
+
+  // AlreadyExists if the hash is already stored.
+  virtual Result<ApiKey> create_api_key(const CreateApiKeyRequest& req) = 0;
+  virtual Result<std::vector<ApiKey>> list_api_keys(const std::string& org_id) = 0;
+  // NotFound if missing, foreign or already revoked.
+  virtual Status revoke_api_key(const std::string& org_id, const std::string& key_id) = 0;
+  // Authentication lookup (the hash decides the org). NotFound if unknown or revoked.
+  virtual Result<ApiKey> find_api_key_by_hash(const std::string& key_hash) = 0;
+  virtual Status touch_api_key(const std::string& org_id, const std::string& key_id,
+                               std::int64_t now_ms) = 0;
+
+  virtual Result<AuditEntry> append_audit(const AppendAuditRequest& req) = 0;
+  virtual Result<ListAuditResponse> list_audit(const ListAuditRequest& req) = 0;
+
+  // AlreadyExists for a duplicate token hash; NotFound for an unknown user.
+  virtual Result<Session> create_session(const CreateSessionRequest& req) = 0;
+  // NotFound if unknown or expired at `now_ms`.
+  virtual Result<Session> get_session(const std::string& token_hash, std::int64_t now_ms) = 0;
+  virtual Status delete_session(const std::string& token_hash) = 0;  // idempotent
+  // Removes sessions expired at `now_ms`; returns how many.
+  virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now_ms) = 0;
+};
+
+// Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
+Result<std::unique_ptr<Store>> make_sqlite_store(const std::string& path);
+
+// Connects to PostgreSQL (`postgresql://user@host:port/db`) and applies pending migrations.
+Result<std::unique_ptr<Store>> make_postgres_store(const std::string& url);
+
+}  // namespace nextra::store
