@@ -1,0 +1,517 @@
+// Starts the real server on 127.0.0.1:0 in-process and talks to it over plain POSIX sockets,
+// so this test needs no Beast (and compiles quickly).
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <mutex>
+#include <thread>
+
+#include "http/health.h"
+#include "http/static_files.h"
+
+namespace nextra::http {
+namespace {
+
+struct RawResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  nlohmann::json json() const { return nlohmann::json::parse(body); }
+};
+
+class Client {
+ public:
+  explicit Client(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval tv{10, 0};  // a hung server fails the test instead of hanging it
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  }
+  ~Client() { ::close(fd_); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  bool connected() const { return connected_; }
+
+  bool send(const std::string& data) {
+    std::size_t off = 0;
+    while (off < data.size()) {
+      auto n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+      if (n <= 0) return false;
+      off += static_cast<std::size_t>(n);
+    }
+    return true;
+  }
+
+  // `head`: the answer to a HEAD request announces a length but carries no body.
+  std::optional<RawResponse> read_response(bool head_request = false) {
+    std::size_t end;
+    while ((end = buf_.find("\r\n\r\n")) == std::string::npos) {
+      if (!fill()) return std::nullopt;
+    }
+    RawResponse r;
+    std::string head = buf_.substr(0, end);
+    buf_.erase(0, end + 4);
+    auto line_end = head.find("\r\n");
+    std::string status_line = head.substr(0, line_end);
+    r.status = std::stoi(status_line.substr(9, 3));
+    std::size_t pos = line_end == std::string::npos ? head.size() : line_end + 2;
+    while (pos < head.size()) {
+      auto next = head.find("\r\n", pos);
+      if (next == std::string::npos) next = head.size();
+      std::string line = head.substr(pos, next - pos);
+      auto colon = line.find(':');
+      std::string name = line.substr(0, colon);
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers[name] = value;
+      pos = next + 2;
+    }
+    std::size_t length = r.headers.count("content-length") && !head_request ? std::stoul(r.headers["content-length"]) : 0;
+    while (buf_.size() < length) {
+      if (!fill()) return std::nullopt;
+    }
+    r.body = buf_.substr(0, length);
+    buf_.erase(0, length);
+    return r;
+  }
+
+  // One chunk of a chunked body; "" for the last chunk, nullopt on error.
+  std::optional<std::string> read_chunk() {
+    std::size_t eol;
+    while ((eol = buf_.find("\r\n")) == std::string::npos) {
+      if (!fill()) return std::nullopt;
+    }
+    std::size_t size = std::stoul(buf_.substr(0, eol), nullptr, 16);
+    buf_.erase(0, eol + 2);
+    while (buf_.size() < size + 2) {
+      if (!fill()) return std::nullopt;
+    }
+    std::string data = buf_.substr(0, size);
+    buf_.erase(0, size + 2);
+    return data;
+  }
+
+  // True when the server closed the connection (EOF or reset) with nothing left to read.
+  bool closed_by_peer() {
+    if (!buf_.empty()) return false;
+    return !fill();
+  }
+
+  std::optional<RawResponse> request(const std::string& method, const std::string& target,
+                                     const std::string& body = "", const std::string& extra = "") {
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\n" + extra;
+    if (!body.empty() || method == "POST" || method == "PUT") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    req += "\r\n" + body;
+    if (!send(req)) return std::nullopt;
+    return read_response(method == "HEAD");
+  }
+
+ private:
+  bool fill() {
+    char tmp[16384];
+    auto n = ::recv(fd_, tmp, sizeof tmp, 0);
+    if (n <= 0) return false;
+    buf_.append(tmp, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buf_;
+};
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void start(ServerOptions options = {}) {
+    Router router;
+    add_health_routes(router, [this] {
+      return ready_ ? Readiness{} : Readiness{false, {{"database", "unreachable"}}};
+    });
+    router.get("/api/flows/{id}/versions/{n}", [](const Request& r) {
+      return Response::json(200, {{"id", *r.path_param("id")}, {"n", *r.path_param("n")},
+                                  {"q", r.query_param("q").value_or("")}});
+    });
+    router.post("/echo", [](const Request& r) {
+      return Response::json(200, {{"body", r.body}, {"type", r.header("content-type").value_or("")},
+                                  {"remote", r.remote_address}});
+    });
+    router.get("/slow", [this](const Request&) {
+      slow_entered_ = true;
+      while (!slow_release_) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      return Response::json(200, {{"slow", true}});
+    });
+    router.get("/events", [this](const Request&) {
+      auto stream = std::make_shared<EventStream>();
+      stream->send("greeting", "hello");
+      {
+        std::lock_guard lock{stream_mu_};
+        stream_ = stream;
+      }
+      return Response::event_stream(stream);
+    });
+    if (!static_root_.empty()) {
+      auto h = make_static_handler({.root = static_root_});
+      ASSERT_TRUE(h.ok());
+      router.set_fallback(*h);
+    }
+    server_ = std::make_unique<Server>(std::move(options), std::move(router));
+    auto port = server_->start();
+    ASSERT_TRUE(port.ok()) << port.error().message;
+    port_ = *port;
+    ASSERT_NE(port_, 0);
+  }
+  void TearDown() override {
+    slow_release_ = true;
+    if (server_) server_->stop();
+    if (!static_root_.empty()) std::filesystem::remove_all(static_root_.parent_path());
+  }
+
+  std::unique_ptr<Server> server_;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> ready_{true};
+  std::atomic<bool> slow_entered_{false};
+  std::atomic<bool> slow_release_{false};
+  std::filesystem::path static_root_;
+  std::mutex stream_mu_;
+  std::shared_ptr<EventStream> stream_;  // guarded by stream_mu_
+
+  std::shared_ptr<EventStream> stream() {
+    std::lock_guard lock{stream_mu_};
+    return stream_;
+  }
+};
+
+TEST_F(ServerTest, RoutesWithPathParamsAndCommonHeaders) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.connected());
+  auto r = c.request("GET", "/api/flows/f%201/versions/3?q=a+b");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->json()["id"], "f 1");
+  EXPECT_EQ(r->json()["n"], "3");
+  EXPECT_EQ(r->json()["q"], "a b");
+  EXPECT_EQ(r->headers["content-type"], "application/json");
+  EXPECT_FALSE(r->headers["x-request-id"].empty());
+
+  auto h = c.request("GET", "/healthz", "", "X-Request-Id: trace-42\r\n");
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->json(), nlohmann::json({{"status", "ok"}}));
+  EXPECT_EQ(h->headers["x-request-id"], "trace-42");
+
+  auto e = c.request("POST", "/echo", "{\"a\":1}", "Content-Type: application/json\r\n");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->json()["body"], "{\"a\":1}");
+  EXPECT_EQ(e->json()["type"], "application/json");
+  EXPECT_EQ(e->json()["remote"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
+
+  auto head = c.request("HEAD", "/healthz");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-length"], "15");  // the length of {"status":"ok"}
+  EXPECT_TRUE(head->body.empty());
+  auto after = c.request("GET", "/healthz");  // the connection is still in step
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->json()["status"], "ok");
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreApiErrors) {
+  start();
+  Client c(port_);
+  auto nf = c.request("GET", "/api/nothing");
+  ASSERT_TRUE(nf);
+  EXPECT_EQ(nf->status, 404);
+  EXPECT_EQ(nf->json()["code"], "not_found");
+  EXPECT_TRUE(nf->json()["message"].is_string());
+  EXPECT_TRUE(nf->json()["details"].is_object());
+  EXPECT_EQ(nf->headers["content-type"], "application/json");
+
+  auto na = c.request("DELETE", "/healthz");
+  ASSERT_TRUE(na);
+  EXPECT_EQ(na->status, 405);
+  EXPECT_EQ(na->headers["allow"], "GET, HEAD");
+  EXPECT_EQ(na->json()["code"], "method_not_allowed");
+}
+
+TEST_F(ServerTest, OversizedBodyIs413AndCloses) {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  start(o);
+  Client c(port_);
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2097152\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(r->json()["code"], "payload_too_large");
+  EXPECT_TRUE(c.closed_by_peer());
+
+  // A body at the limit is fine.
+  Client ok(port_);
+  auto fine = ok.request("POST", "/echo", std::string(1024, 'x'));
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->status, 200);
+}
+
+TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  start(o);
+  Client c(port_);
+  std::string chunk(800, 'y');
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n320\r\n" + chunk +
+                     "\r\n320\r\n" + chunk + "\r\n0\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ServerTest, MalformedRequestLineIs400AndCloses) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send("THIS IS NOT HTTP\r\n\r\n"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->json()["code"], "bad_request");
+  EXPECT_EQ(r->headers["content-type"], "application/json");
+  EXPECT_FALSE(r->headers["x-request-id"].empty());
+  EXPECT_TRUE(c.closed_by_peer());
+
+  Client proxy(port_);
+  auto p = proxy.request("GET", "http://example.com/healthz");
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 400);
+}
+
+TEST_F(ServerTest, OversizedHeadersAre431) {
+  ServerOptions o;
+  o.max_header_bytes = 1024;
+  start(o);
+  Client c(port_);
+  auto r = c.request("GET", "/healthz", "", "X-Big: " + std::string(4096, 'h') + "\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_EQ(r->json()["code"], "headers_too_large");
+}
+
+TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
+  start();
+  Client c(port_);
+  auto a = c.request("GET", "/healthz");
+  auto b = c.request("GET", "/readyz");
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->status, 200);
+  EXPECT_EQ(b->status, 200);
+  EXPECT_EQ(b->json()["status"], "ready");
+  EXPECT_NE(a->headers["x-request-id"], b->headers["x-request-id"]);
+
+  // Pipelined: both requests in one write, answered in order.
+  ASSERT_TRUE(c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /api/flows/p/versions/9 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto p1 = c.read_response();
+  auto p2 = c.read_response();
+  ASSERT_TRUE(p1 && p2);
+  EXPECT_EQ(p1->json()["status"], "ok");
+  EXPECT_EQ(p2->json()["n"], "9");
+
+  auto last = c.request("GET", "/healthz", "", "Connection: close\r\n");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->headers["connection"], "close");
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, ReadinessFailureIs503WithDetails) {
+  start();
+  ready_ = false;
+  Client c(port_);
+  auto r = c.request("GET", "/readyz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->json()["code"], "not_ready");
+  EXPECT_EQ(r->json()["details"]["database"], "unreachable");
+}
+
+TEST_F(ServerTest, ConcurrentClients) {
+  ServerOptions o;
+  o.threads = 2;
+  start(o);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::unique_ptr<Client> c;
+      for (int i = 0; i < 50; ++i) {
+        if (i % 10 == 0) c = std::make_unique<Client>(port_);  // some new connections, mostly reuse
+        auto id = std::to_string(t) + "-" + std::to_string(i);
+        auto r = c->request("GET", "/api/flows/" + id + "/versions/" + std::to_string(i));
+        if (r && r->status == 200 && r->json()["id"] == id) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 400);
+}
+
+TEST_F(ServerTest, GracefulStopLetsTheInFlightRequestFinish) {
+  ServerOptions o;
+  o.threads = 2;
+  start(o);
+  Client idle(port_);
+  ASSERT_TRUE(idle.request("GET", "/healthz"));  // now an idle keep-alive connection
+
+  Client busy(port_);
+  ASSERT_TRUE(busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+  while (!slow_entered_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+
+  std::thread stopper([this] { server_->stop(); });
+  // stop() has begun once the listener is gone; only then let the handler finish.
+  for (;;) {
+    Client probe(port_);
+    if (!probe.connected()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_TRUE(idle.closed_by_peer());
+  slow_release_ = true;
+  auto r = busy.read_response();
+  stopper.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->json()["slow"], true);
+  EXPECT_EQ(r->headers["connection"], "close");
+  EXPECT_TRUE(busy.closed_by_peer());
+  server_->stop();  // idempotent
+}
+
+TEST_F(ServerTest, StartTwiceAndBadAddressAreErrors) {
+  start();
+  auto again = server_->start();
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::AlreadyExists);
+
+  ServerOptions bad;
+  bad.listen_address = "not-an-address";
+  Server s(bad, Router{});
+  auto r = s.start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::InvalidArgument);
+
+  ServerOptions taken;
+  taken.port = port_;
+  Server s2(taken, Router{});
+  auto r2 = s2.start();
+  ASSERT_FALSE(r2.ok());
+  EXPECT_EQ(r2.error().code, ErrorCode::Unavailable);
+}
+
+TEST_F(ServerTest, ConnectionLimitAnswers503) {
+  ServerOptions o;
+  o.max_connections = 1;
+  start(o);
+  Client first(port_);
+  ASSERT_TRUE(first.request("GET", "/healthz"));
+  Client second(port_);
+  auto r = second.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->json()["code"], "too_many_connections");
+}
+
+TEST_F(ServerTest, StaticFilesRefuseTraversal) {
+  auto base = std::filesystem::temp_directory_path() / ("nextra_http_static_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(base / "www");
+  std::ofstream(base / "www" / "index.html") << "<html>ui</html>";
+  std::ofstream(base / "www" / "app.js") << "let x;";
+  static_root_ = base / "www";
+  start();
+  Client c(port_);
+  auto js = c.request("GET", "/app.js");
+  ASSERT_TRUE(js);
+  EXPECT_EQ(js->status, 200);
+  EXPECT_EQ(js->headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_FALSE(js->headers["cache-control"].empty());
+  auto route = c.request("GET", "/flows/7");
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->body, "<html>ui</html>");
+  for (const char* p : {"/../etc/passwd", "/%2e%2e/etc/passwd", "/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                        "//etc/passwd", "/etc/passwd"}) {
+    Client t(port_);
+    auto r = t.request("GET", p);
+    ASSERT_TRUE(r) << p;
+    EXPECT_EQ(r->body.find("root:"), std::string::npos) << p;
+    EXPECT_TRUE(r->status == 400 || r->body == "<html>ui</html>") << p << " " << r->status;
+  }
+  auto api = c.request("GET", "/api/missing");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 404);
+  EXPECT_EQ(api->json()["code"], "not_found");
+}
+
+TEST_F(ServerTest, EventStreamDeliversEventsInOrderUntilClosed) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto head = c.read_response(true);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  EXPECT_EQ(head->headers["content-type"], "text/event-stream");
+  EXPECT_EQ(head->headers["transfer-encoding"], "chunked");
+  EXPECT_FALSE(head->headers["x-request-id"].empty());
+  EXPECT_EQ(c.read_chunk(), "event: greeting\ndata: hello\n\n");
+
+  auto s = stream();
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->send("", "line one\nline two"));
+  EXPECT_EQ(c.read_chunk(), "data: line one\ndata: line two\n\n");
+  EXPECT_TRUE(s->send("evil\nname", "x"));
+  EXPECT_EQ(c.read_chunk(), "event: evilname\ndata: x\n\n");
+  s->close();
+  EXPECT_EQ(c.read_chunk(), "");
+  EXPECT_TRUE(c.closed_by_peer());
+  EXPECT_FALSE(s->send("late", "x"));
+}
+
+TEST_F(ServerTest, EventStreamHeartbeatAndStop) {
+  ServerOptions o;
+  o.event_heartbeat = std::chrono::milliseconds(10);
+  start(o);
+  Client c(port_);
+  ASSERT_TRUE(c.send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(c.read_response(true));
+  EXPECT_EQ(c.read_chunk(), "event: greeting\ndata: hello\n\n");
+  EXPECT_EQ(c.read_chunk(), ":\n\n");  // nothing to say: a heartbeat comment
+  server_->stop();                       // ends the stream cleanly
+  std::optional<std::string> chunk;
+  do {
+    chunk = c.read_chunk();
+  } while (chunk && !chunk->empty());
+  EXPECT_EQ(chunk, "");
+  EXPECT_TRUE(stream()->ended());
+  EXPECT_FALSE(stream()->send("after", "stop"));
+}
+
+TEST(EventStream, EndedStreamRefusesEvents) {
+  EventStream s;
+  EXPECT_TRUE(s.send("a", "b"));
+  auto batch = s.take();
+  EXPECT_EQ(batch.frames, "event: a\ndata: b\n\n");
+  EXPECT_FALSE(batch.closed);
+  s.close();
+  EXPECT_TRUE(s.take().closed);
+  EXPECT_FALSE(s.send("a", "b"));
+}
+
+}  // namespace
+}  // namespace nextra::http
