@@ -52,7 +52,7 @@ if [ "$quick" -eq 0 ]; then
 
   # Fuzzers: each runs briefly from its seed corpus; a crash fails the run.
   CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNEXTRA_BUILD_FUZZ=ON \
-    -DNEXTRA_BUILD_TESTS=OFF -DNEXTRA_BUILD_BENCH=OFF >/dev/null && cmake --build build-fuzz -j"$jobs"
+    -DNEXTRA_BUILD_TESTS=OFF -DNEXTRA_BUILD_BENCH=OFF >/dev/null && cmake --build build-fuzz --target nextra_fuzzers -j"$jobs"
   rc=$?
   if [ $rc -eq 0 ]; then
     run_ctest build-fuzz "fuzzers (ctest -L fuzz)"
