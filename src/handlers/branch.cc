@@ -3,6 +3,7 @@
 #include <optional>
 #include <vector>
 
+#include "handlers/compile_problem.h"
 #include "handlers/number.h"
 #include "handlers/regex.h"
 #include "handlers/template_internal.h"
@@ -254,19 +255,7 @@ class RuleCompiler {
 
  private:
   void note(flow::SourcePos pos, std::string field, std::string msg) {
-    if (diags_) {
-      flow::Diagnostic d;
-      d.line = pos.line;
-      d.column = pos.column;
-      d.field = field;
-      d.message = msg;
-      diags_->push_back(std::move(d));
-    }
-    Error e = Error::invalid(std::move(msg));
-    e.field = std::move(field);
-    e.line = pos.line;
-    e.column = pos.column;
-    errors.push_back(std::move(e));
+    note_problem(diags_, &errors, pos, std::move(field), std::move(msg));
   }
 
   const schema::Schema& schema_;

@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "handlers/compile_problem.h"
 #include "schema/value_text.h"
 
 namespace nextra::handlers {
@@ -40,21 +41,6 @@ struct FieldPlan {
   Value zero;
 };
 
-void note(flow::Diagnostics* diags, std::vector<Error>* errors, flow::SourcePos pos, std::string field, std::string msg) {
-  if (diags) {
-    flow::Diagnostic d;
-    d.line = pos.line;
-    d.column = pos.column;
-    d.field = field;
-    d.message = msg;
-    diags->push_back(std::move(d));
-  }
-  Error e = Error::invalid(std::move(msg));
-  e.field = std::move(field);
-  e.line = pos.line;
-  e.column = pos.column;
-  errors->push_back(std::move(e));
-}
 
 }  // namespace
 
@@ -146,7 +132,7 @@ Result<CompiledTransform> CompiledTransform::compile(const flow::TransformSpec& 
   impl->in_cls = input_class;
   impl->out_cls = schema.find(spec.payload);
   if (!impl->out_cls) {
-    note(diags, &errors, spec.pos, "transform.payload",
+    note_problem(diags, &errors, spec.pos, "transform.payload",
          spec.payload.empty() ? "transform needs a payload class to build" : "unknown payload class '" + spec.payload + "' in transform");
     return errors.front();
   }
@@ -162,12 +148,12 @@ Result<CompiledTransform> CompiledTransform::compile(const flow::TransformSpec& 
     flow::SourcePos pos = pos_of(name);
     std::string path = "transform.fields." + name;
     if (!seen.insert(name).second) {
-      note(diags, &errors, pos, path, "field '" + name + "' is set twice");
+      note_problem(diags, &errors, pos, path, "field '" + name + "' is set twice");
       continue;
     }
     int idx = out.field_index(name);
     if (idx < 0) {
-      note(diags, &errors, pos, path, "payload class '" + out.name + "' has no field '" + name + "'");
+      note_problem(diags, &errors, pos, path, "payload class '" + out.name + "' has no field '" + name + "'");
       continue;
     }
     const auto& field = out.fields[static_cast<size_t>(idx)];
@@ -179,19 +165,19 @@ Result<CompiledTransform> CompiledTransform::compile(const flow::TransformSpec& 
       if (e.column > 0 && pos.column > 0 && text.substr(0, static_cast<size_t>(e.column - 1)).find('\n') == std::string::npos) {
         at.column = pos.column + e.column - 1;
       }
-      note(diags, &errors, at, path, "template for field '" + name + "': " + e.message);
+      note_problem(diags, &errors, at, path, "template for field '" + name + "': " + e.message);
       continue;
     }
     const schema::TypeRef& ft = field.type;
     const schema::TypeRef& target = ft.kind == TypeKind::Optional ? *ft.element : ft;
     if (!is_scalar(target.kind) && !t->single_expression()) {
-      note(diags, &errors, pos, path,
+      note_problem(diags, &errors, pos, path,
            "field '" + name + "' is " + ft.spelling() + ": its template must be a single {{ expression }} such as {{ " + name +
                " }} (text cannot become a " + ft.spelling() + ")");
       continue;
     }
     if (const schema::TypeRef* st = t->static_type(); st && !fits(ft, *st)) {
-      note(diags, &errors, pos, path, "field '" + name + "' is " + ft.spelling() + " but " + text + " is " + st->spelling());
+      note_problem(diags, &errors, pos, path, "field '" + name + "' is " + ft.spelling() + " but " + text + " is " + st->spelling());
       continue;
     }
     tmpl_of[static_cast<size_t>(idx)] = static_cast<int>(impl->templates.size());

@@ -68,6 +68,17 @@ const std::string& text_field(const schema::Payload& p, std::string_view name) {
 
 bool is_system_error(const schema::Payload& p) { return p.class_name() == schema::kSystemError; }
 
+schema::PayloadPtr sequence_error(const schema::Schema& schema, const std::string& id, const std::string& step,
+                                  std::size_t index, const std::string& why) {
+  auto p = std::make_shared<schema::Payload>();
+  p->record = schema::zero_record(*schema.find(schema::kSequenceError));
+  p->record.fields[0] = schema::Value(id);
+  p->record.fields[1] = schema::Value(step);
+  p->record.fields[2] = schema::Value(static_cast<std::int64_t>(index));
+  p->record.fields[3] = schema::Value(why.substr(0, 200));  // spec §8: error text at most 200 characters
+  return p;
+}
+
 }  // namespace
 
 bool Pump::Impl::is_collector_name(const std::string& name) {
@@ -206,25 +217,19 @@ void Pump::Impl::start_sequence_locked(Execution& exec, const std::shared_ptr<Ex
   c.depth = msg.depth;
   c.steps = split_commas(text_field(in, "steps"));
   const std::string key = std::string(kSequencePrefix) + c.id;
-  auto fail = [&](const std::string& step, std::int64_t index, const std::string& why) {
-    auto p = std::make_shared<schema::Payload>();
-    p->record = schema::zero_record(*schema_->find(schema::kSequenceError));
-    p->record.fields[0] = schema::Value(c.id);
-    p->record.fields[1] = schema::Value(step);
-    p->record.fields[2] = schema::Value(index);
-    p->record.fields[3] = schema::Value(why.substr(0, 200));
-    reply_locked(exec, exec_ptr, c, kSequenceListener, std::move(p));
+  auto fail = [&](const std::string& step, std::size_t index, const std::string& why) {
+    reply_locked(exec, exec_ptr, c, kSequenceListener, sequence_error(*schema_, c.id, step, index, why));
   };
   if (c.steps.empty()) return fail("", 0, "no steps");
   if (c.steps.size() > kMaxSteps) return fail("", 0, "too many steps");
   const auto* requester = find(c.requester);
   for (size_t i = 0; i < c.steps.size(); ++i) {
     const auto* step = find(c.steps[i]);
-    if (!step) return fail(c.steps[i], static_cast<std::int64_t>(i), "unknown step '" + c.steps[i] + "'");
+    if (!step) return fail(c.steps[i], i, "unknown step '" + c.steps[i] + "'");
     if (requester && !requester->system) {
       auto peers = effective_peers(exec, *requester);
       if (std::find(peers.begin(), peers.end(), step->name) == peers.end() && step->name != requester->name) {
-        return fail(c.steps[i], static_cast<std::int64_t>(i), "'" + step->name + "' is not among the peers of '" + c.requester + "'");
+        return fail(c.steps[i], i, "'" + step->name + "' is not among the peers of '" + c.requester + "'");
       }
     }
   }
@@ -272,15 +277,7 @@ void Pump::Impl::deliver_to_collector_locked(Execution& exec, const std::shared_
     exec.collectors.erase(it);
     reply_locked(exec, exec_ptr, done, kSequenceListener, std::move(p));
   };
-  if (failed) {
-    auto p = std::make_shared<schema::Payload>();
-    p->record = schema::zero_record(*schema_->find(schema::kSequenceError));
-    p->record.fields[0] = schema::Value(c.id);
-    p->record.fields[1] = schema::Value(c.steps[c.step]);
-    p->record.fields[2] = schema::Value(static_cast<std::int64_t>(c.step));
-    p->record.fields[3] = schema::Value(text_field(*msg.payload, "message").substr(0, 200));
-    return finish(std::move(p));
-  }
+  if (failed) return finish(sequence_error(*schema_, c.id, c.steps[c.step], c.step, text_field(*msg.payload, "message")));
   if (++c.step == c.steps.size()) {
     auto p = std::make_shared<schema::Payload>();
     p->record = schema::zero_record(*schema_->find(schema::kSequenceComplete));
@@ -291,13 +288,8 @@ void Pump::Impl::deliver_to_collector_locked(Execution& exec, const std::shared_
   }
   const auto* next = find(c.steps[c.step]);
   if (!next || next->payload_class != msg.payload->record.cls) {
-    auto p = std::make_shared<schema::Payload>();
-    p->record = schema::zero_record(*schema_->find(schema::kSequenceError));
-    p->record.fields[0] = schema::Value(c.id);
-    p->record.fields[1] = schema::Value(c.steps[c.step]);
-    p->record.fields[2] = schema::Value(static_cast<std::int64_t>(c.step));
-    p->record.fields[3] = schema::Value("step '" + c.steps[c.step] + "' does not accept " + msg.payload->class_name());
-    return finish(std::move(p));
+    return finish(sequence_error(*schema_, c.id, c.steps[c.step], c.step,
+                                 "step '" + c.steps[c.step] + "' does not accept " + msg.payload->class_name()));
   }
   auto via = registry_.extend(c.origin_thread, key);
   if (!via.ok()) return;
@@ -318,13 +310,8 @@ bool Pump::Impl::flush_collectors_locked(Execution& exec, const std::shared_ptr<
     } else {
       Collector c = std::move(it->second);
       exec.collectors.erase(it);
-      auto p = std::make_shared<schema::Payload>();
-      p->record = schema::zero_record(*schema_->find(schema::kSequenceError));
-      p->record.fields[0] = schema::Value(c.id);
-      p->record.fields[1] = schema::Value(c.steps[c.step]);
-      p->record.fields[2] = schema::Value(static_cast<std::int64_t>(c.step));
-      p->record.fields[3] = schema::Value("step '" + c.steps[c.step] + "' finished without a response");
-      reply_locked(exec, exec_ptr, c, kSequenceListener, std::move(p));
+      reply_locked(exec, exec_ptr, c, kSequenceListener,
+                   sequence_error(*schema_, c.id, c.steps[c.step], c.step, "step '" + c.steps[c.step] + "' finished without a response"));
     }
   }
   return exec.outstanding.load() > 0 || exec.finished;
