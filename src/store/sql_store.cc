@@ -1,34 +1,27 @@
 #include "store/sql_store.h"
 
-#include <chrono>
 #include <mutex>
 #include <utility>
 
 #include "core/uuid.h"
 #include "store/migrations.h"
+#include "store/sql_store_internal.h"
 
 namespace nextra::store {
 namespace {
 
-using Rows = std::vector<SqlRow>;
-using Params = std::vector<SqlValue>;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string col(const SqlRow& r, size_t i) { return r[i] ? *r[i] : std::string(); }
-std::int64_t col_i64(const SqlRow& r, size_t i) { return r[i] ? std::stoll(*r[i]) : 0; }
-std::optional<std::int64_t> col_opt_i64(const SqlRow& r, size_t i) {
-  if (!r[i]) return std::nullopt;
-  return std::stoll(*r[i]);
-}
-SqlValue opt_text(const std::optional<std::string>& s) {
-  if (!s) return std::monostate{};
-  return *s;
-}
+using sql::col;
+using sql::col_i64;
+using sql::col_opt_i64;
+using sql::kUserCols;
+using sql::member_from;
+using sql::not_found;
+using sql::now_ms;
+using sql::opt_text;
+using sql::Params;
+using sql::require;
+using sql::Rows;
+using sql::user_from;
 
 // Secrets are arbitrary bytes, but PostgreSQL TEXT cannot hold NUL and BYTEA binding differs
 // per driver; hex in TEXT is portable and the values are small.
@@ -56,15 +49,6 @@ Status check_paging(std::int64_t offset, std::int64_t limit) {
   if (limit < 1 || limit > 1000) return Error::invalid("limit must be between 1 and 1000");
   return {};
 }
-Status require(const std::string& value, const char* field) {
-  if (value.empty()) {
-    Error e = Error::invalid(std::string(field) + " is required");
-    e.field = field;
-    return e;
-  }
-  return {};
-}
-Error not_found(const std::string& what) { return Error::make(ErrorCode::NotFound, what + " not found"); }
 
 constexpr const char* kFlowCols =
     "id, org_id, name, description, organism_yaml, canvas_state, version, live_version, "
@@ -91,9 +75,6 @@ FlowVersion version_from(const SqlRow& r) {
   return {col(r, 0), col_i64(r, 1), col(r, 2), col(r, 3), col(r, 4), col(r, 5), col_i64(r, 6)};
 }
 
-constexpr const char* kUserCols = "id, email, name, password_hash, created_at";
-User user_from(const SqlRow& r) { return {col(r, 0), col(r, 1), col(r, 2), col(r, 3), col_i64(r, 4)}; }
-
 constexpr const char* kKeyCols =
     "id, org_id, user_id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
 ApiKey key_from(const SqlRow& r) {
@@ -108,10 +89,6 @@ AuditEntry audit_from(const SqlRow& r) {
           col(r, 5),     col(r, 6), col(r, 7), col_i64(r, 8)};
 }
 
-Result<Member> member_from(const SqlRow& r) {
-  NEXTRA_ASSIGN_OR_RETURN(Role role, parse_role(col(r, 3)));
-  return Member{col(r, 0), col(r, 1), col(r, 2), role, col_i64(r, 4)};
-}
 
 class SqlStore final : public Store {
  public:
@@ -145,6 +122,29 @@ class SqlStore final : public Store {
                      user_from, "user");
   }
 
+  Result<User> get_user_by_external_id(const std::string& external_id) override {
+    NEXTRA_TRY(require(external_id, "external_id"));
+    return one<User>(std::string("SELECT ") + kUserCols + " FROM users WHERE external_id = ?",
+                     {external_id}, user_from, "user");
+  }
+
+  Result<User> update_user(const UpdateUserRequest& req) override {
+    return tx([&]() { return accounts_.update_user(req); });
+  }
+
+  Result<UpsertExternalUserResponse> upsert_external_user(
+      const UpsertExternalUserRequest& req) override {
+    return tx([&]() { return accounts_.upsert_external_user(req); });
+  }
+
+  Status delete_user(const std::string& user_id) override {
+    return tx([&]() { return accounts_.delete_user(user_id); });
+  }
+
+  Result<std::int64_t> count_users() override {
+    return tx([&]() { return accounts_.count_users(); });
+  }
+
   Result<Organization> create_organization(const CreateOrganizationRequest& req) override {
     NEXTRA_TRY(require(req.owner_user_id, "owner_user_id"));
     return tx([&]() -> Result<Organization> {
@@ -162,6 +162,10 @@ class SqlStore final : public Store {
         "SELECT id, name, plan, created_at FROM organizations WHERE id = ?", {org_id},
         [](const SqlRow& r) { return Organization{col(r, 0), col(r, 1), col(r, 2), col_i64(r, 3)}; },
         "organization");
+  }
+
+  Result<Organization> set_plan(const std::string& org_id, const std::string& plan) override {
+    return tx([&]() { return accounts_.set_plan(org_id, plan); });
   }
 
   Result<std::vector<OrganizationWithRole>> list_organizations_for_user(
@@ -231,7 +235,31 @@ class SqlStore final : public Store {
     });
   }
 
+  // ---- invitations ----
+
+  Result<Invitation> create_invitation(const CreateInvitationRequest& req) override {
+    return tx([&]() { return accounts_.create_invitation(req); });
+  }
+
+  Result<std::vector<Invitation>> list_invitations(const std::string& org_id,
+                                                   std::int64_t now) override {
+    return tx([&]() { return accounts_.list_invitations(org_id, now); });
+  }
+
+  Result<AcceptInvitationResponse> accept_invitation(const AcceptInvitationRequest& req) override {
+    return tx([&]() { return accounts_.accept_invitation(req); });
+  }
+
   // ---- flows ----
+
+  Result<std::int64_t> count_flows(const std::string& org_id) override {
+    return tx([&]() -> Result<std::int64_t> {
+      NEXTRA_ASSIGN_OR_RETURN(Rows rows, q("SELECT COUNT(*) FROM flows WHERE org_id = ? "
+                                           "AND deleted_at IS NULL",
+                                           {org_id}));
+      return col_i64(rows.at(0), 0);
+    });
+  }
 
   Result<Flow> create_flow(const CreateFlowRequest& req) override {
     NEXTRA_TRY(require(req.org_id, "org_id"));
@@ -580,12 +608,7 @@ class SqlStore final : public Store {
   }
 
   Result<Member> member_locked(const std::string& org_id, const std::string& user_id) {
-    NEXTRA_ASSIGN_OR_RETURN(
-        Rows rows, q("SELECT u.id, u.email, u.name, m.role, m.created_at FROM memberships m "
-                     "JOIN users u ON u.id = m.user_id WHERE m.org_id = ? AND m.user_id = ?",
-                     {org_id, user_id}));
-    if (rows.empty()) return not_found("member");
-    return member_from(rows[0]);
+    return accounts_.member(org_id, user_id);
   }
 
   // Refuses to remove or demote the organization's last owner.
@@ -616,6 +639,7 @@ class SqlStore final : public Store {
 
   std::mutex mu_;
   std::unique_ptr<SqlDriver> db_;  // guarded by mu_
+  sql::SqlAccounts accounts_{*db_};  // shares db_, so also guarded by mu_
 };
 
 }  // namespace

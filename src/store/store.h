@@ -41,12 +41,32 @@ struct User {
   std::string email;
   std::string name;
   std::string password_hash;  // argon2id string from the auth layer; empty for SSO-only users
+  std::string external_id;    // the identity provider's user id (Clerk "user_..."); may be empty
   std::int64_t created_at_ms = 0;
 };
 struct CreateUserRequest {
   std::string email;
   std::string name;
   std::string password_hash;
+};
+
+// Unset optionals keep their current value.
+struct UpdateUserRequest {
+  std::string user_id;
+  std::optional<std::string> email;
+  std::optional<std::string> name;
+  std::optional<std::string> password_hash;
+};
+// Identity-provider sync (Clerk webhooks): creates the user with this external id, or updates
+// the email and name of the user that already has it. A new user gets an empty password hash.
+struct UpsertExternalUserRequest {
+  std::string external_id;
+  std::string email;
+  std::string name;
+};
+struct UpsertExternalUserResponse {
+  User user;
+  bool created = false;
 };
 
 struct Organization {
@@ -81,6 +101,34 @@ struct ChangeRoleRequest {
   std::string org_id;
   std::string user_id;
   Role role = Role::Member;
+};
+
+struct Invitation {
+  std::string id;
+  std::string org_id;
+  std::string email;
+  Role role = Role::Member;
+  std::string invited_by;  // user id
+  std::int64_t created_at_ms = 0;
+  std::int64_t expires_at_ms = 0;
+  std::optional<std::int64_t> accepted_at_ms;
+};
+struct CreateInvitationRequest {
+  std::string org_id;
+  std::string email;
+  Role role = Role::Member;
+  std::string token_hash;  // hash of the token in the invitation link; the token is not stored
+  std::string invited_by;
+  std::int64_t expires_at_ms = 0;
+};
+struct AcceptInvitationRequest {
+  std::string token_hash;
+  std::string user_id;
+  std::int64_t now_ms = 0;
+};
+struct AcceptInvitationResponse {
+  Invitation invitation;  // with accepted_at_ms set
+  Member member;
 };
 
 // ---- flows and versions ---------------------------------------------------------------
@@ -255,11 +303,24 @@ class Store {
   virtual Result<User> create_user(const CreateUserRequest& req) = 0;
   virtual Result<User> get_user(const std::string& user_id) = 0;            // NotFound
   virtual Result<User> get_user_by_email(const std::string& email) = 0;     // NotFound
+  virtual Result<User> get_user_by_external_id(const std::string& external_id) = 0;  // NotFound
+  // NotFound for an unknown user; AlreadyExists when the new email is taken.
+  virtual Result<User> update_user(const UpdateUserRequest& req) = 0;
+  // AlreadyExists when the email belongs to a different user.
+  virtual Result<UpsertExternalUserResponse> upsert_external_user(
+      const UpsertExternalUserRequest& req) = 0;
+  // Deletes the user, their memberships, sessions and API keys (audit rows stay). NotFound if
+  // absent.
+  virtual Status delete_user(const std::string& user_id) = 0;
+  // How many users exist (first-start detection).
+  virtual Result<std::int64_t> count_users() = 0;
 
   // NotFound if the owner user does not exist.
   virtual Result<Organization> create_organization(const CreateOrganizationRequest& req) = 0;
   // NotFound if absent. Callers check membership (get_role) before revealing it.
   virtual Result<Organization> get_organization(const std::string& org_id) = 0;
+  // Sets the tier (free / paid / pro / enterprise; InvalidArgument otherwise). NotFound if absent.
+  virtual Result<Organization> set_plan(const std::string& org_id, const std::string& plan) = 0;
   // The user's organizations with the user's role in each, ordered by name.
   virtual Result<std::vector<OrganizationWithRole>> list_organizations_for_user(
       const std::string& user_id) = 0;
@@ -274,6 +335,19 @@ class Store {
   // Conflict when it would remove the last owner; NotFound if not a member.
   virtual Status remove_member(const std::string& org_id, const std::string& user_id) = 0;
 
+  // NotFound if the org does not exist.
+  virtual Result<Invitation> create_invitation(const CreateInvitationRequest& req) = 0;
+  // Pending (not accepted, not expired at now_ms) invitations, newest first.
+  virtual Result<std::vector<Invitation>> list_invitations(const std::string& org_id,
+                                                           std::int64_t now_ms) = 0;
+  // In one transaction: finds the pending invitation by token hash, adds the user as a member
+  // with the invitation's role and marks it accepted. NotFound for an unknown, expired or
+  // already accepted token; AlreadyExists if the user is already a member (nothing changes).
+  virtual Result<AcceptInvitationResponse> accept_invitation(
+      const AcceptInvitationRequest& req) = 0;
+
+  // Live (not deleted) flows of the org, for tier limits.
+  virtual Result<std::int64_t> count_flows(const std::string& org_id) = 0;
   virtual Result<Flow> create_flow(const CreateFlowRequest& req) = 0;
   virtual Result<Flow> get_flow(const std::string& org_id, const std::string& flow_id) = 0;
   virtual Result<ListFlowsResponse> list_flows(const ListFlowsRequest& req) = 0;

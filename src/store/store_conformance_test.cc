@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -189,6 +190,286 @@ TEST_P(StoreConformance, RolesAndTheLastOwnerRule) {
   EXPECT_CODE(store_->remove_member(o, v), NotFound);
   EXPECT_CODE(store_->change_role({o, v, Role::Admin}), NotFound);
   EXPECT_EQ(store_->list_members(o)->size(), 2u);
+}
+
+// ---- identity sync, user lifecycle, plans -------------------------------------------------
+
+TEST_P(StoreConformance, ExternalUserUpsertCreatesThenUpdates) {
+  auto created = store_->upsert_external_user({"user_clerk1", "c@example.com", "Clerk One"});
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE(created->created);
+  EXPECT_EQ(created->user.external_id, "user_clerk1");
+  EXPECT_EQ(created->user.email, "c@example.com");
+  EXPECT_EQ(created->user.password_hash, "");
+
+  auto updated = store_->upsert_external_user({"user_clerk1", "c2@example.com", "Renamed"});
+  ASSERT_TRUE(updated.ok()) << updated.error().message;
+  EXPECT_FALSE(updated->created);
+  EXPECT_EQ(updated->user.id, created->user.id);
+  EXPECT_EQ(updated->user.email, "c2@example.com");
+  EXPECT_EQ(updated->user.name, "Renamed");
+  EXPECT_EQ(updated->user.created_at_ms, created->user.created_at_ms);
+
+  // Every read of a user carries the external id; password users have none.
+  EXPECT_EQ(store_->get_user(created->user.id)->external_id, "user_clerk1");
+  EXPECT_EQ(store_->get_user_by_email("c2@example.com")->external_id, "user_clerk1");
+  EXPECT_EQ(store_->get_user_by_external_id("user_clerk1")->id, created->user.id);
+  EXPECT_CODE(store_->get_user_by_email("c@example.com"), NotFound);
+  EXPECT_CODE(store_->get_user_by_external_id("user_nobody"), NotFound);
+  EXPECT_CODE(store_->get_user_by_external_id(""), InvalidArgument);
+  std::string plain = user("p@example.com");
+  EXPECT_EQ(store_->get_user(plain)->external_id, "");
+  EXPECT_CODE(store_->upsert_external_user({"", "x@example.com", "x"}), InvalidArgument);
+  EXPECT_CODE(store_->upsert_external_user({"user_x", "", "x"}), InvalidArgument);
+}
+
+TEST_P(StoreConformance, ExternalUserUpsertRefusesAnotherUsersEmail) {
+  std::string taken = user("taken@example.com");
+  // A new external user cannot take it...
+  EXPECT_CODE(store_->upsert_external_user({"user_new", "taken@example.com", "N"}), AlreadyExists);
+  EXPECT_CODE(store_->get_user_by_external_id("user_new"), NotFound);
+  // ...nor can an existing one move onto it; nothing changes.
+  ASSERT_TRUE(store_->upsert_external_user({"user_old", "old@example.com", "Old"}).ok());
+  EXPECT_CODE(store_->upsert_external_user({"user_old", "taken@example.com", "Moved"}), AlreadyExists);
+  auto old = store_->get_user_by_external_id("user_old");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->email, "old@example.com");
+  EXPECT_EQ(old->name, "Old");
+  EXPECT_EQ(store_->get_user(taken)->external_id, "");
+  EXPECT_EQ(*store_->count_users(), 2);
+}
+
+TEST_P(StoreConformance, UpdateUserKeepsUnsetFieldsAndRefusesTakenEmail) {
+  std::string a = user("a@example.com"), b = user("b@example.com");
+  auto renamed = store_->update_user({a, std::nullopt, std::string("Alice"), std::nullopt});
+  ASSERT_TRUE(renamed.ok()) << renamed.error().message;
+  EXPECT_EQ(renamed->name, "Alice");
+  EXPECT_EQ(renamed->email, "a@example.com");
+  EXPECT_EQ(renamed->password_hash, "argon2id$hash");
+  auto moved = store_->update_user({a, std::string("a2@example.com"), std::nullopt,
+                                    std::string("argon2id$new")});
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_EQ(moved->email, "a2@example.com");
+  EXPECT_EQ(moved->name, "Alice");
+  EXPECT_EQ(store_->get_user_by_email("a2@example.com")->password_hash, "argon2id$new");
+
+  EXPECT_CODE(store_->update_user({a, std::string("b@example.com"), std::string("X"), std::nullopt}),
+              AlreadyExists);
+  EXPECT_EQ(store_->get_user(a)->name, "Alice");  // the failed update changed nothing
+  EXPECT_EQ(store_->get_user(b)->email, "b@example.com");
+  EXPECT_CODE(store_->update_user({new_uuid_v4(), std::nullopt, std::string("X"), std::nullopt}),
+              NotFound);
+  EXPECT_CODE(store_->update_user({a, std::string(""), std::nullopt, std::nullopt}), InvalidArgument);
+  EXPECT_CODE(store_->update_user({"", std::nullopt, std::string("X"), std::nullopt}), InvalidArgument);
+}
+
+TEST_P(StoreConformance, DeleteUserRemovesAccessButKeepsHistory) {
+  EXPECT_EQ(*store_->count_users(), 0);
+  std::string owner = user("o@example.com"), gone = user("gone@example.com");
+  EXPECT_EQ(*store_->count_users(), 2);
+  std::string o = org(owner), own = org(gone, "Own");
+  ASSERT_TRUE(store_->add_member({o, gone, Role::Admin}).ok());
+  ASSERT_TRUE(store_->create_session({"tok-gone", gone, "csrf", 1'000'000}).ok());
+  ASSERT_TRUE(store_->create_session({"tok-owner", owner, "csrf", 1'000'000}).ok());
+  ASSERT_TRUE(store_->create_api_key({o, gone, "ci", "nx_g", "hash-gone"}).ok());
+  ASSERT_TRUE(store_->create_api_key({o, owner, "ci", "nx_o", "hash-owner"}).ok());
+  ASSERT_TRUE(store_->append_audit({o, gone, "flow.create", "flow", "f1", "127.0.0.1", "{}"}).ok());
+  Flow f = flow(o, gone);
+
+  ASSERT_TRUE(store_->delete_user(gone).ok());
+  EXPECT_CODE(store_->get_user(gone), NotFound);
+  EXPECT_CODE(store_->get_user_by_email("gone@example.com"), NotFound);
+  EXPECT_CODE(store_->get_role(o, gone), NotFound);
+  EXPECT_TRUE(store_->list_organizations_for_user(gone)->empty());
+  // The contract does not refuse deleting a last owner: their organization is left without
+  // members (the caller decides what happens to it).
+  EXPECT_TRUE(store_->list_members(own)->empty());
+  EXPECT_CODE(store_->get_session("tok-gone", 0), NotFound);
+  EXPECT_CODE(store_->find_api_key_by_hash("hash-gone"), NotFound);
+  ASSERT_EQ(store_->list_api_keys(o)->size(), 1u);
+  EXPECT_EQ(store_->list_members(o)->size(), 1u);
+  EXPECT_EQ(*store_->count_users(), 1);
+  // Other users' rows and the history stay.
+  EXPECT_TRUE(store_->get_session("tok-owner", 0).ok());
+  EXPECT_TRUE(store_->find_api_key_by_hash("hash-owner").ok());
+  auto audit = store_->list_audit({o, 0, 50});
+  ASSERT_EQ(audit->total, 1);
+  EXPECT_EQ(audit->items[0].actor_user_id, gone);
+  EXPECT_EQ(store_->get_flow(o, f.id)->created_by, gone);
+
+  EXPECT_CODE(store_->delete_user(gone), NotFound);
+  EXPECT_CODE(store_->delete_user(""), InvalidArgument);
+  // The email is free again.
+  EXPECT_TRUE(store_->create_user({"gone@example.com", "Back", ""}).ok());
+}
+
+TEST_P(StoreConformance, SetPlanAcceptsOnlyKnownTiers) {
+  std::string u = user("u@example.com"), o = org(u);
+  EXPECT_EQ(store_->get_organization(o)->plan, "enterprise");
+  for (const char* plan : {"free", "paid", "pro", "enterprise", "free"}) {
+    auto set = store_->set_plan(o, plan);
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    EXPECT_EQ(set->plan, plan);
+    EXPECT_EQ(set->id, o);
+  }
+  EXPECT_EQ(store_->get_organization(o)->plan, "free");
+  EXPECT_CODE(store_->set_plan(o, "platinum"), InvalidArgument);
+  EXPECT_CODE(store_->set_plan(o, ""), InvalidArgument);
+  EXPECT_CODE(store_->set_plan(o, "Free"), InvalidArgument);
+  EXPECT_EQ(store_->get_organization(o)->plan, "free");
+  EXPECT_CODE(store_->set_plan(new_uuid_v4(), "pro"), NotFound);
+}
+
+TEST_P(StoreConformance, CountFlowsIgnoresDeletedAndForeignFlows) {
+  std::string ua = user("a@example.com"), ub = user("b@example.com");
+  std::string a = org(ua, "A"), b = org(ub, "B");
+  EXPECT_EQ(*store_->count_flows(a), 0);
+  Flow f1 = flow(a, ua, "one");
+  flow(a, ua, "two");
+  flow(a, ua, "three");
+  flow(b, ub, "theirs");
+  EXPECT_EQ(*store_->count_flows(a), 3);
+  ASSERT_TRUE(store_->delete_flow(a, f1.id).ok());
+  EXPECT_EQ(*store_->count_flows(a), 2);
+  EXPECT_EQ(*store_->count_flows(b), 1);
+  EXPECT_EQ(*store_->count_flows(new_uuid_v4()), 0);
+}
+
+// ---- invitations --------------------------------------------------------------------------
+
+constexpr std::int64_t kNow = 1'700'000'000'000;
+constexpr std::int64_t kDay = 86'400'000;
+
+TEST_P(StoreConformance, InvitationsListPendingNewestFirst) {
+  std::string u = user("u@example.com"), o = org(u);
+  auto first = store_->create_invitation({o, "x@example.com", Role::Admin, "th-1", u, kNow + kDay});
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->org_id, o);
+  EXPECT_EQ(first->role, Role::Admin);
+  EXPECT_EQ(first->invited_by, u);
+  EXPECT_EQ(first->expires_at_ms, kNow + kDay);
+  EXPECT_FALSE(first->accepted_at_ms.has_value());
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  auto second = store_->create_invitation({o, "y@example.com", Role::Viewer, "th-2", u, kNow + 2 * kDay});
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(store_->create_invitation({o, "z@example.com", Role::Member, "th-3", u, kNow - 1}).ok());
+
+  auto pending = store_->list_invitations(o, kNow);
+  ASSERT_TRUE(pending.ok()) << pending.error().message;
+  ASSERT_EQ(pending->size(), 2u);  // the expired one is hidden
+  EXPECT_EQ((*pending)[0].id, second->id);
+  EXPECT_EQ((*pending)[0].email, "y@example.com");
+  EXPECT_EQ((*pending)[0].role, Role::Viewer);
+  EXPECT_EQ((*pending)[1].id, first->id);
+  EXPECT_EQ(store_->list_invitations(o, kNow + kDay)->size(), 1u);  // expiry is exclusive
+  EXPECT_TRUE(store_->list_invitations(o, kNow + 2 * kDay)->empty());
+
+  EXPECT_CODE(store_->create_invitation({o, "w@example.com", Role::Member, "th-1", u, kNow + kDay}),
+              AlreadyExists);  // token hash reused
+  EXPECT_CODE(store_->create_invitation({new_uuid_v4(), "w@example.com", Role::Member, "th-9", u,
+                                         kNow + kDay}),
+              NotFound);
+  EXPECT_CODE(store_->create_invitation({o, "", Role::Member, "th-8", u, kNow + kDay}), InvalidArgument);
+  EXPECT_CODE(store_->create_invitation({o, "w@example.com", Role::Member, "", u, kNow + kDay}),
+              InvalidArgument);
+}
+
+TEST_P(StoreConformance, AcceptInvitationAddsMemberOnce) {
+  std::string owner = user("o@example.com"), guest = user("g@example.com");
+  std::string o = org(owner);
+  auto inv = store_->create_invitation({o, "g@example.com", Role::Admin, "th-accept", owner, kNow + kDay});
+  ASSERT_TRUE(inv.ok());
+
+  auto accepted = store_->accept_invitation({"th-accept", guest, kNow});
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_EQ(accepted->invitation.id, inv->id);
+  EXPECT_EQ(accepted->invitation.accepted_at_ms, kNow);
+  EXPECT_EQ(accepted->member.user_id, guest);
+  EXPECT_EQ(accepted->member.email, "g@example.com");
+  EXPECT_EQ(accepted->member.role, Role::Admin);
+  EXPECT_EQ(*store_->get_role(o, guest), Role::Admin);
+  EXPECT_TRUE(store_->list_invitations(o, kNow)->empty());
+
+  // A token works once, for anybody.
+  std::string third = user("t@example.com");
+  EXPECT_CODE(store_->accept_invitation({"th-accept", third, kNow}), NotFound);
+  EXPECT_CODE(store_->accept_invitation({"th-accept", guest, kNow}), NotFound);
+  EXPECT_CODE(store_->get_role(o, third), NotFound);
+  EXPECT_CODE(store_->accept_invitation({"th-unknown", third, kNow}), NotFound);
+  EXPECT_CODE(store_->accept_invitation({"", third, kNow}), InvalidArgument);
+}
+
+TEST_P(StoreConformance, AcceptInvitationExpiredOrAlreadyMemberChangesNothing) {
+  std::string owner = user("o@example.com"), member = user("m@example.com");
+  std::string o = org(owner);
+  ASSERT_TRUE(store_->add_member({o, member, Role::Viewer}).ok());
+  ASSERT_TRUE(store_->create_invitation({o, "late@example.com", Role::Member, "th-late", owner, kNow}).ok());
+  ASSERT_TRUE(store_->create_invitation({o, "m@example.com", Role::Owner, "th-dup", owner, kNow + kDay}).ok());
+  std::string late = user("late@example.com");
+
+  EXPECT_CODE(store_->accept_invitation({"th-late", late, kNow}), NotFound);  // expires_at == now
+  EXPECT_CODE(store_->get_role(o, late), NotFound);
+
+  EXPECT_CODE(store_->accept_invitation({"th-dup", member, kNow}), AlreadyExists);
+  EXPECT_EQ(*store_->get_role(o, member), Role::Viewer);  // not promoted
+  auto pending = store_->list_invitations(o, kNow);
+  ASSERT_EQ(pending->size(), 1u);  // still pending
+  EXPECT_FALSE((*pending)[0].accepted_at_ms.has_value());
+
+  EXPECT_CODE(store_->accept_invitation({"th-dup", new_uuid_v4(), kNow}), NotFound);  // no such user
+  EXPECT_EQ(store_->list_invitations(o, kNow)->size(), 1u);
+  // The pending invitation still works for somebody who is not a member yet.
+  auto ok = store_->accept_invitation({"th-dup", late, kNow});
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(*store_->get_role(o, late), Role::Owner);
+}
+
+TEST_P(StoreConformance, InvitationsAreTenantScoped) {
+  std::string ua = user("a@example.com"), ub = user("b@example.com");
+  std::string a = org(ua, "A"), b = org(ub, "B");
+  ASSERT_TRUE(store_->create_invitation({b, "x@example.com", Role::Admin, "th-b", ub, kNow + kDay}).ok());
+  EXPECT_TRUE(store_->list_invitations(a, kNow)->empty());
+  EXPECT_EQ(store_->list_invitations(b, kNow)->size(), 1u);
+  // Accepting B's token makes the user a member of B only.
+  auto accepted = store_->accept_invitation({"th-b", ua, kNow});
+  ASSERT_TRUE(accepted.ok()) << accepted.error().message;
+  EXPECT_EQ(accepted->invitation.org_id, b);
+  EXPECT_EQ(*store_->get_role(a, ua), Role::Owner);
+  EXPECT_EQ(*store_->get_role(b, ua), Role::Admin);
+}
+
+// Two users racing for one token over two connections: exactly one becomes a member.
+TEST_P(StoreConformance, ConcurrentAcceptsOfOneTokenExactlyOneWins) {
+  std::string owner = user("o@example.com"), o = org(owner);
+  std::unique_ptr<Store> second = open();
+  ASSERT_NE(second, nullptr);
+  for (int round = 0; round < 10; ++round) {
+    std::string token = "th-race-" + std::to_string(round);
+    ASSERT_TRUE(store_->create_invitation({o, "r@example.com", Role::Member, token, owner, kNow + kDay}).ok());
+    std::string u1 = user("r1-" + std::to_string(round) + "@example.com");
+    std::string u2 = user("r2-" + std::to_string(round) + "@example.com");
+    std::atomic<int> wins{0}, lost{0}, go{0};
+    auto accept = [&](Store* s, const std::string& uid) {
+      go.fetch_add(1);
+      while (go.load() < 2) std::this_thread::yield();
+      auto r = s->accept_invitation({token, uid, kNow});
+      if (r.ok()) {
+        wins.fetch_add(1);
+      } else if (r.error().code == ErrorCode::NotFound) {
+        lost.fetch_add(1);
+      } else {
+        ADD_FAILURE() << r.error().message;
+      }
+    };
+    std::thread t1(accept, store_.get(), u1);
+    std::thread t2(accept, second.get(), u2);
+    t1.join();
+    t2.join();
+    ASSERT_EQ(wins.load(), 1) << "round " << round;
+    ASSERT_EQ(lost.load(), 1) << "round " << round;
+    EXPECT_EQ(store_->get_role(o, u1).ok() + store_->get_role(o, u2).ok(), 1);
+  }
+  EXPECT_EQ(store_->list_members(o)->size(), 11u);
 }
 
 // ---- flows ------------------------------------------------------------------------------

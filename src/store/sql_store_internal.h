@@ -1,0 +1,90 @@
+#pragma once
+// Internal: what the SQL store's translation units share. sql_store.cc owns SqlStore (the
+// mutex, the transactions, users, organizations, flows, secrets, keys, audit, sessions);
+// sql_store_accounts.cc holds the SQL for user updates and sync, plans, membership lookup and
+// invitations as SqlAccounts, whose methods run inside the transaction SqlStore::tx opened
+// and take no lock of their own.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/sql_driver.h"
+#include "store/store.h"
+
+namespace nextra::store::sql {
+
+using Rows = std::vector<SqlRow>;
+using Params = std::vector<SqlValue>;
+
+inline std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+inline std::string col(const SqlRow& r, size_t i) { return r[i] ? *r[i] : std::string(); }
+inline std::int64_t col_i64(const SqlRow& r, size_t i) { return r[i] ? std::stoll(*r[i]) : 0; }
+inline std::optional<std::int64_t> col_opt_i64(const SqlRow& r, size_t i) {
+  if (!r[i]) return std::nullopt;
+  return std::stoll(*r[i]);
+}
+inline SqlValue opt_text(const std::optional<std::string>& s) {
+  if (!s) return std::monostate{};
+  return *s;
+}
+
+inline Status require(const std::string& value, const char* field) {
+  if (value.empty()) {
+    Error e = Error::invalid(std::string(field) + " is required");
+    e.field = field;
+    return e;
+  }
+  return {};
+}
+inline Error not_found(const std::string& what) {
+  return Error::make(ErrorCode::NotFound, what + " not found");
+}
+
+// Users. external_id is NULL in the table when the user has none (UNIQUE allows many NULLs).
+inline constexpr const char* kUserCols = "id, email, name, password_hash, external_id, created_at";
+inline User user_from(const SqlRow& r) {
+  return {col(r, 0), col(r, 1), col(r, 2), col(r, 3), col(r, 4), col_i64(r, 5)};
+}
+
+// Members: user id, email, name, role, created_at (memberships joined with users).
+inline Result<Member> member_from(const SqlRow& r) {
+  NEXTRA_ASSIGN_OR_RETURN(Role role, parse_role(col(r, 3)));
+  return Member{col(r, 0), col(r, 1), col(r, 2), role, col_i64(r, 4)};
+}
+
+// Accounts: users, organizations, memberships, invitations (sql_store_accounts.cc).
+// REQUIRES: a transaction is open on `db` (SqlStore::tx) for every call.
+class SqlAccounts {
+ public:
+  explicit SqlAccounts(SqlDriver& db) : db_(db) {}
+
+  Result<User> update_user(const UpdateUserRequest& req);
+  Result<UpsertExternalUserResponse> upsert_external_user(const UpsertExternalUserRequest& req);
+  Status delete_user(const std::string& user_id);
+  Result<std::int64_t> count_users();
+
+  Result<Organization> set_plan(const std::string& org_id, const std::string& plan);
+
+  // The membership joined with its user; NotFound if not a member.
+  Result<Member> member(const std::string& org_id, const std::string& user_id);
+
+  Result<Invitation> create_invitation(const CreateInvitationRequest& req);
+  Result<std::vector<Invitation>> list_invitations(const std::string& org_id, std::int64_t now);
+  Result<AcceptInvitationResponse> accept_invitation(const AcceptInvitationRequest& req);
+
+ private:
+  Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }
+
+  SqlDriver& db_;
+};
+
+}  // namespace nextra::store::sql
