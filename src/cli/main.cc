@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "      --json                        one JSON object per delivered message, then a result line\n"
     "      --repeat N                    inject N times, each its own thread; print only the result line\n"
     "      --workers N                   worker threads (default: one per core)\n"
+    "  serve [options]               run the control plane (REST API and web UI); serve --help lists options\n"
     "  version                       print the version\n"
     "\n"
     "exit codes: 0 success, 1 the execution failed or timed out, 2 bad input\n";
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 2, argv + argc);
   if (cmd == "validate") return nextra::cli::validate_command(args);
   if (cmd == "run") return nextra::cli::run_command(args);
+  if (cmd == "serve") return nextra::cli::serve_command(args);
   if (cmd == "version" || cmd == "--version") {
     std::puts("nextra 0.1.0");
     return 0;

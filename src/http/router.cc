@@ -62,6 +62,13 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& path
   return true;
 }
 
+std::vector<Router::RouteInfo> Router::routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& r : routes_) out.push_back({r.method, r.pattern});
+  return out;
+}
+
 Response Router::handle(Request& request) const {
   const auto path = split_path(request.path);
   const Route* found = nullptr;

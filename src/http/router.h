@@ -39,6 +39,14 @@ class Router {
   // A HEAD request is served by the GET route when there is no HEAD route.
   Response handle(Request& request) const;
 
+  // Every registered (method, pattern), in registration order (the OpenAPI test compares them
+  // with the published document).
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;
+  };
+  std::vector<RouteInfo> routes() const;
+
  private:
   struct Segment {
     std::string text;

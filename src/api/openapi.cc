@@ -1,0 +1,4141 @@
+// The OpenAPI 3.0.3 description of the control plane's REST API (the routes in src/api/),
+// served by GET /api/openapi.json and checked by the tests against the router, so a route
+// added or removed without updating this document fails the build's tests. The human
+// reference is docs/api.md; keep the two in step.
+//
+// The document is JSON text in raw string literals, parsed once on first use. It is split
+// into pieces joined at run time because MSVC caps a single string literal (~16 KB) and a
+// concatenated one (64 KB); GCC and Clang have no such limit. Split only between lines.
+
+#include "api/openapi.h"
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace nextra::api {
+namespace {
+
+// Pieces of one JSON document, in order; each ends at a line break.
+constexpr const char* kPieces[] = {
+R"json({
+ "openapi": "3.0.3",
+ "info": {
+  "title": "Nextra control plane API",
+  "version": "1.0.0",
+  "description": "REST API of the Nextra control plane. See docs/api.md for authentication, organizations, roles, errors and pagination."
+ },
+ "servers": [
+  {
+   "url": "/"
+  }
+ ],
+ "tags": [
+  {
+   "name": "health"
+  },
+  {
+   "name": "auth"
+  },
+  {
+   "name": "api-keys"
+  },
+  {
+   "name": "orgs"
+  },
+  {
+   "name": "flows"
+  },
+  {
+   "name": "secrets"
+  },
+  {
+   "name": "audit"
+  },
+  {
+   "name": "webhooks"
+  }
+ ],
+ "security": [
+  {
+   "cookieAuth": []
+  },
+  {
+   "bearerAuth": []
+  }
+ ],
+ "paths": {
+  "/healthz": {
+   "get": {
+    "operationId": "getHealth",
+    "summary": "Liveness",
+    "tags": [
+     "health"
+    ],
+    "responses": {
+     "200": {
+      "description": "The process is up.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Health"
+        },
+        "example": {
+         "status": "ok"
+        }
+       }
+      }
+     }
+    },
+    "security": []
+   }
+  },
+  "/readyz": {
+   "get": {
+    "operationId": "getReadiness",
+    "summary": "Readiness",
+    "tags": [
+     "health"
+    ],
+    "responses": {
+     "200": {
+      "description": "Ready to serve.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Readiness"
+        },
+        "example": {
+         "status": "ready",
+         "details": {}
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "not_ready: a dependency is not ready; details say which.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "not_ready",
+         "message": "the server is not ready",
+         "details": {
+          "database": "unreachable"
+         }
+        }
+       }
+      }
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": []
+   }
+  },
+  "/api/openapi.json": {
+   "get": {
+    "operationId": "getOpenApi",
+    "summary": "This document",
+    "tags": [
+     "health"
+    ],
+    "responses": {
+     "200": {
+      "description": "The OpenAPI 3.0.3 document.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     }
+    },
+    "security": []
+   }
+  },
+  "/api/setup": {
+   "post": {
+    "operationId": "setup",
+    "summary": "Create the first user (first start only)",
+    "tags": [
+     "auth"
+    ],
+    "description": "Only while the instance has no users. The token is printed by the server at first start and is consumed by the first success.",
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/SetupRequest"
+       },
+       "example": {
+        "token": "9c1e...",
+        "email": "ada@example.com",
+        "password": "correct horse battery",
+        "name": "Ada"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The first user, owner of a new organization; signed in.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuthResponse"
+        },
+        "example": {
+         "user": {
+          "id": "usr_01",
+          "email": "ada@example.com",
+          "name": "Ada",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "organization": {
+          "id": "org_01",
+          "name": "Ada's organization",
+          "plan": "enterprise",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "csrfToken": "b2f1c0d8e4a7..."
+        }
+       }
+      },
+      "headers": {
+       "Set-Cookie": {
+        "description": "nextra_session=...; Path=/; HttpOnly; SameSite=Lax (plus Secure when served over HTTPS).",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "404": {
+      "description": "not_found: the token is wrong, or the instance is already set up.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "not_found",
+         "message": "no setup is pending with this token",
+         "details": {}
+        }
+       }
+      }
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": []
+   }
+  },
+  "/api/auth/signup": {
+   "post": {
+    "operationId": "signup",
+    "summary": "Sign up",
+    "tags": [
+     "auth"
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/SignupRequest"
+       },
+       "example": {
+        "email": "ada@example.com",
+        "password": "correct horse battery",
+        "name": "Ada"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The new user, owner of a new organization; signed in.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuthResponse"
+        },
+        "example": {
+         "user": {
+          "id": "usr_01",
+          "email": "ada@example.com",
+          "name": "Ada",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "organization": {
+          "id": "org_01",
+          "name": "Ada's organization",
+          "plan": "enterprise",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "csrfToken": "b2f1c0d8e4a7..."
+        }
+       }
+      },
+      "headers": {
+       "Set-Cookie": {
+        "description": "nextra_session=...; Path=/; HttpOnly; SameSite=Lax (plus Secure when served over HTTPS).",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "403": {
+      "description": "permission_denied: signup is disabled on this instance.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "already_exists: the email is taken.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "already_exists",
+         "message": "email already registered",
+         "details": {
+          "field": "email"
+         }
+        }
+       }
+      }
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": []
+   }
+  },
+  "/api/auth/login": {
+   "post": {
+    "operationId": "login",
+    "summary": "Log in",
+    "tags": [
+     "auth"
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/LoginRequest"
+       },
+       "example": {
+        "email": "ada@example.com",
+        "password": "correct horse battery"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "description": "Signed in.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuthResponse"
+        },
+        "example": {
+         "user": {
+          "id": "usr_01",
+          "email": "ada@example.com",
+          "name": "Ada",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "organization": {
+          "id": "org_01",
+          "name": "Ada's organization",
+          "plan": "enterprise",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "csrfToken": "b2f1c0d8e4a7..."
+        }
+       }
+      },
+      "headers": {
+       "Set-Cookie": {
+        "description": "nextra_session=...; Path=/; HttpOnly; SameSite=Lax (plus Secure when served over HTTPS).",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "description": "unauthenticated: wrong email or password.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "unauthenticated",
+         "message": "wrong email or password",
+         "details": {}
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "permission_denied: the user belongs to no organization.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "429": {
+      "$ref": "#/components/responses/TooManyRequests"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": []
+   }
+  },
+  "/api/auth/logout": {
+   "post": {
+    "operationId": "logout",
+    "summary": "Log out",
+    "tags": [
+     "auth"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "The session is ended and the cookie cleared.",
+      "headers": {
+       "Set-Cookie": {
+        "description": "nextra_session=...; Path=/; HttpOnly; SameSite=Lax (plus Secure when served over HTTPS).",
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/me": {
+   "get": {
+    "operationId": "getMe",
+    "summary": "The caller",
+    "tags": [
+     "auth"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Who is calling, in which organization, with which role.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Me"
+        },
+        "example": {
+         "user": {
+          "id": "usr_01",
+          "email": "ada@example.com",
+          "name": "Ada",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "organization": {
+          "id": "org_01",
+          "name": "Ada's organization",
+          "plan": "enterprise",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "role": "owner",
+         "organizations": [
+          {
+           "id": "org_01",
+           "name": "Ada's organization",
+           "plan": "enterprise",
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "role": "owner"
+          }
+         ],
+         "authMethod": "session",
+         "csrfToken": "b2f1c0d8e4a7..."
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/api-keys": {
+   "get": {
+    "operationId": "listApiKeys",
+    "summary": "List API keys",
+    "tags": [
+     "api-keys"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+)json",
+R"json(    "responses": {
+     "200": {
+      "description": "The organization's API keys: all for admins and owners, the caller's own otherwise.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiKeyList"
+        },
+        "example": {
+         "items": [
+          {
+           "id": "key_01",
+           "name": "ci",
+           "prefix": "nxk_3fA9",
+           "userId": "usr_01",
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "lastUsedAt": null
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createApiKey",
+    "summary": "Create an API key",
+    "tags": [
+     "api-keys"
+    ],
+    "description": "Members and above. The key acts as the caller, only in the current organization, with the caller's current role there (demoting the user demotes the key).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CreateApiKeyRequest"
+       },
+       "example": {
+        "name": "ci"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The key; `key` is shown only now.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CreatedApiKey"
+        },
+        "example": {
+         "apiKey": {
+          "id": "key_01",
+          "name": "ci",
+          "prefix": "nxk_3fA9",
+          "userId": "usr_01",
+          "createdAt": "2026-11-22T05:20:35.123Z",
+          "lastUsedAt": null
+         },
+         "key": "nxk_3fA9..."
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/api-keys/{id}": {
+   "delete": {
+    "operationId": "deleteApiKey",
+    "summary": "Revoke an API key",
+    "tags": [
+     "api-keys"
+    ],
+    "description": "Members and above revoke their own keys; admins and owners any key in the organization.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Done; no body."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/orgs": {
+   "get": {
+    "operationId": "listOrgs",
+    "summary": "The caller's organizations",
+    "tags": [
+     "orgs"
+    ],
+    "responses": {
+     "200": {
+      "description": "Ordered by name.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OrganizationList"
+        },
+        "example": {
+         "items": [
+          {
+           "id": "org_01",
+           "name": "Ada's organization",
+           "plan": "enterprise",
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "role": "owner"
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createOrg",
+    "summary": "Create an organization",
+    "tags": [
+     "orgs"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CreateOrganizationRequest"
+       },
+       "example": {
+        "name": "Lab"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The new organization; the caller is its owner.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/OrganizationWithRole"
+        },
+        "example": {
+         "id": "org_02",
+         "name": "Lab",
+         "plan": "enterprise",
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "role": "owner"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/orgs/{id}/members": {
+   "get": {
+    "operationId": "listMembers",
+    "summary": "List members",
+    "tags": [
+     "orgs"
+    ],
+    "description": "The path's organization, not X-Org-Id, is the one acted in; the caller must be a member (else 404).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Members with their roles.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/MemberList"
+        },
+        "example": {
+         "items": [
+          {
+           "userId": "usr_02",
+           "email": "bob@example.com",
+           "name": "Bob",
+           "role": "member",
+           "createdAt": "2026-11-22T05:20:35.123Z"
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/orgs/{id}/members/{userId}": {
+   "patch": {
+    "operationId": "changeMemberRole",
+    "summary": "Change a member's role",
+    "tags": [
+     "orgs"
+    ],
+    "description": "Admins and owners. Only owners change an owner's role or make someone an owner (else 403). The path's organization, not X-Org-Id, is the one acted in; the caller must be a member (else 404).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/UserId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ChangeRoleRequest"
+       },
+       "example": {
+        "role": "admin"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "description": "The member with the new role.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Member"
+        },
+        "example": {
+         "userId": "usr_02",
+         "email": "bob@example.com",
+         "name": "Bob",
+         "role": "admin",
+         "createdAt": "2026-11-22T05:20:35.123Z"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "description": "conflict: this would leave the organization without an owner.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "removeMember",
+    "summary": "Remove a member",
+    "tags": [
+     "orgs"
+    ],
+    "description": "Anyone may remove themselves (leave); admins remove admins, members and viewers; owners anyone. The path's organization, not X-Org-Id, is the one acted in; the caller must be a member (else 404).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/UserId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Done; no body."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "description": "conflict: the last owner cannot be removed.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "conflict",
+         "message": "cannot remove the last owner",
+         "details": {}
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/orgs/{id}/invitations": {
+   "get": {
+    "operationId": "listInvitations",
+    "summary": "List invitations",
+    "tags": [
+     "orgs"
+    ],
+    "description": "Admins and owners. The path's organization, not X-Org-Id, is the one acted in; the caller must be a member (else 404).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Pending invitations (not accepted, not expired), newest first.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/InvitationList"
+        },
+        "example": {
+         "items": [
+          {
+           "id": "inv_01",
+           "orgId": "org_01",
+           "email": "bob@example.com",
+           "role": "member",
+           "invitedBy": "usr_01",
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "expiresAt": "2026-11-29T05:20:35.123Z",
+           "acceptedAt": null
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createInvitation",
+    "summary": "Invite someone",
+    "tags": [
+     "orgs"
+    ],
+)json",
+R"json(    "description": "Admins and owners; only owners invite owners. The invitation expires after the instance's invitation lifetime (7 days by default). The path's organization, not X-Org-Id, is the one acted in; the caller must be a member (else 404).",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CreateInvitationRequest"
+       },
+       "example": {
+        "email": "bob@example.com",
+        "role": "member"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The invitation; `token` is shown only now.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CreatedInvitation"
+        },
+        "example": {
+         "invitation": {
+          "id": "inv_01",
+          "orgId": "org_01",
+          "email": "bob@example.com",
+          "role": "member",
+          "invitedBy": "usr_01",
+          "createdAt": "2026-11-22T05:20:35.123Z",
+          "expiresAt": "2026-11-29T05:20:35.123Z",
+          "acceptedAt": null
+         },
+         "token": "f3a1...",
+         "acceptPath": "/api/invitations/f3a1.../accept"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/invitations/{token}/accept": {
+   "post": {
+    "operationId": "acceptInvitation",
+    "summary": "Accept an invitation",
+    "tags": [
+     "orgs"
+    ],
+    "description": "The caller must be signed in. The token is a bearer capability: whoever holds it joins with the invited role, once, before it expires; the invited email need not match the caller's.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Token"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The caller is now a member.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AcceptedInvitation"
+        },
+        "example": {
+         "organization": {
+          "id": "org_01",
+          "name": "Ada's organization",
+          "plan": "enterprise",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         },
+         "member": {
+          "userId": "usr_02",
+          "email": "bob@example.com",
+          "name": "Bob",
+          "role": "member",
+          "createdAt": "2026-11-22T05:20:35.123Z"
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "description": "not_found: unknown, expired or already accepted invitation.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "already_exists: the caller is already a member.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows": {
+   "get": {
+    "operationId": "listFlows",
+    "summary": "List flows",
+    "tags": [
+     "flows"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Page"
+     },
+     {
+      "$ref": "#/components/parameters/PageSize"
+     },
+     {
+      "name": "search",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Only flows whose name contains this text."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "One page of flows.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowPage"
+        },
+        "example": {
+         "items": [
+          {
+           "id": "flw_01",
+           "orgId": "org_01",
+           "userId": "usr_01",
+           "name": "hello",
+           "description": "",
+           "status": "stopped",
+           "version": 1,
+           "liveVersion": null,
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "updatedAt": "2026-11-22T05:20:35.123Z"
+          }
+         ],
+         "total": 1,
+         "page": 1,
+         "pageSize": 20,
+         "hasMore": false
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createFlow",
+    "summary": "Create a flow",
+    "tags": [
+     "flows"
+    ],
+    "description": "Members and above. Without organismYaml the flow starts from a default template.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CreateFlowRequest"
+       },
+       "example": {
+        "name": "hello"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The flow at version 1.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        },
+        "example": {
+         "id": "flw_01",
+         "orgId": "org_01",
+         "userId": "usr_01",
+         "name": "hello",
+         "description": "",
+         "organismYaml": "organism: { name: hello-world }\n...",
+         "canvasState": {
+          "nodes": [],
+          "edges": [],
+          "viewport": {
+           "x": 0,
+           "y": 0,
+           "zoom": 1
+          }
+         },
+         "status": "stopped",
+         "containerId": null,
+         "errorMessage": null,
+         "version": 1,
+         "liveVersion": null,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "warnings": []
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "402": {
+      "$ref": "#/components/responses/TierLimit"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "422": {
+      "$ref": "#/components/responses/SchemaViolation"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/validate": {
+   "post": {
+    "operationId": "validateFlow",
+    "summary": "Validate an organism.yaml",
+    "tags": [
+     "flows"
+    ],
+    "description": "Stores nothing; any role may call it.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ValidateRequest"
+       },
+       "example": {
+        "organismYaml": "organism: { name: x }\n"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "description": "Always 200 for a well-formed request; valid says whether it passed.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ValidationResult"
+        },
+        "example": {
+         "valid": false,
+         "problems": [
+          {
+           "line": 4,
+           "column": 5,
+           "field": "listeners[0].handler",
+           "message": "unknown handler \"transfrom\"",
+           "severity": "error"
+          }
+         ]
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}": {
+   "get": {
+    "operationId": "getFlow",
+    "summary": "Get a flow",
+    "tags": [
+     "flows"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The flow at its latest version.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        },
+        "example": {
+         "id": "flw_01",
+         "orgId": "org_01",
+         "userId": "usr_01",
+         "name": "hello",
+         "description": "",
+         "organismYaml": "organism: { name: hello-world }\n...",
+         "canvasState": {
+          "nodes": [],
+          "edges": [],
+          "viewport": {
+           "x": 0,
+           "y": 0,
+           "zoom": 1
+          }
+         },
+         "status": "stopped",
+         "containerId": null,
+         "errorMessage": null,
+         "version": 1,
+         "liveVersion": null,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "warnings": []
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "put": {
+    "operationId": "updateFlow",
+    "summary": "Save a flow (new version)",
+    "tags": [
+     "flows"
+    ],
+    "description": "Members and above. The version being edited is required, in the body or If-Match; if the flow has moved on the answer is 409 with the current flow.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "name": "If-Match",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The version being edited (e.g. \"1\" or W/\"1\"), when the body has no version."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/UpdateFlowRequest"
+       },
+       "example": {
+        "version": 1,
+        "organismYaml": "organism: { name: hello-world }\n...",
+        "message": "rename greeter"
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "description": "The flow at its new version.",
+      "content": {
+       "application/json": {
+)json",
+R"json(        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        },
+        "example": {
+         "id": "flw_01",
+         "orgId": "org_01",
+         "userId": "usr_01",
+         "name": "hello",
+         "description": "",
+         "organismYaml": "organism: { name: hello-world }\n...",
+         "canvasState": {
+          "nodes": [],
+          "edges": [],
+          "viewport": {
+           "x": 0,
+           "y": 0,
+           "zoom": 1
+          }
+         },
+         "status": "stopped",
+         "containerId": null,
+         "errorMessage": null,
+         "version": 2,
+         "liveVersion": null,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "warnings": []
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "$ref": "#/components/responses/StaleVersion"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "422": {
+      "$ref": "#/components/responses/SchemaViolation"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteFlow",
+    "summary": "Delete a flow",
+    "tags": [
+     "flows"
+    ],
+    "description": "Members and above. Deletes every version.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Done; no body."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/versions": {
+   "get": {
+    "operationId": "listFlowVersions",
+    "summary": "List a flow's versions",
+    "tags": [
+     "flows"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/Page"
+     },
+     {
+      "$ref": "#/components/parameters/PageSize"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "One page of versions.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowVersionPage"
+        },
+        "example": {
+         "items": [
+          {
+           "flowId": "flw_01",
+           "version": 2,
+           "authorId": "usr_01",
+           "message": "rename greeter",
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "live": false
+          }
+         ],
+         "total": 2,
+         "page": 1,
+         "pageSize": 20,
+         "hasMore": false
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/versions/{version}": {
+   "get": {
+    "operationId": "getFlowVersion",
+    "summary": "Get one version",
+    "tags": [
+     "flows"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/Version"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The version's content.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowVersion"
+        },
+        "example": {
+         "flowId": "flw_01",
+         "version": 2,
+         "authorId": "usr_01",
+         "message": "rename greeter",
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "live": false,
+         "organismYaml": "organism: { name: hello-world }\n...",
+         "canvasState": {
+          "nodes": [],
+          "edges": []
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/diff": {
+   "get": {
+    "operationId": "diffFlowVersions",
+    "summary": "Diff two versions",
+    "tags": [
+     "flows"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "name": "from",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      },
+      "description": "Default: the version before `to` (1 at least)."
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      },
+      "description": "Default: the flow's latest version."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "organismYaml diff from `from` to `to`.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowDiff"
+        },
+        "example": {
+         "flowId": "flw_01",
+         "from": 1,
+         "to": 2,
+         "added": 1,
+         "removed": 1,
+         "unified": "--- organism.yaml@v1\n+++ organism.yaml@v2\n@@ -1,1 +1,1 @@\n-organism: { name: a }\n+organism: { name: b }\n",
+         "hunks": [
+          {
+           "oldStart": 1,
+           "oldCount": 1,
+           "newStart": 1,
+           "newCount": 1,
+           "lines": [
+            {
+             "op": "-",
+             "text": "organism: { name: a }",
+             "oldLine": 1,
+             "newLine": null
+            },
+            {
+             "op": "+",
+             "text": "organism: { name: b }",
+             "oldLine": null,
+             "newLine": 1
+            }
+           ]
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/versions/{version}/restore": {
+   "post": {
+    "operationId": "restoreFlowVersion",
+    "summary": "Restore an old version",
+    "tags": [
+     "flows"
+    ],
+    "description": "Members and above. Saves a new version with the old version's organismYaml and canvasState and the message \"Restored version N\"; history is kept. An old version that no longer validates is refused with 422.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/Version"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/RestoreRequest"
+       },
+       "example": {
+        "version": 2
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The flow at a new version whose content is the restored one.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        },
+        "example": {
+         "id": "flw_01",
+         "orgId": "org_01",
+         "userId": "usr_01",
+         "name": "hello",
+         "description": "",
+         "organismYaml": "organism: { name: hello-world }\n...",
+         "canvasState": {
+          "nodes": [],
+          "edges": [],
+          "viewport": {
+           "x": 0,
+           "y": 0,
+           "zoom": 1
+          }
+         },
+         "status": "stopped",
+         "containerId": null,
+         "errorMessage": null,
+         "version": 3,
+         "liveVersion": null,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "warnings": []
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "$ref": "#/components/responses/StaleVersion"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "422": {
+      "$ref": "#/components/responses/SchemaViolation"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/versions/{version}/publish": {
+   "post": {
+    "operationId": "publishFlowVersion",
+    "summary": "Publish a version",
+    "tags": [
+     "flows"
+    ],
+    "description": "Members and above. Marks the version live.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/Version"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The flow with liveVersion set.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Flow"
+        },
+        "example": {
+         "id": "flw_01",
+         "orgId": "org_01",
+         "userId": "usr_01",
+         "name": "hello",
+         "description": "",
+         "organismYaml": "organism: { name: hello-world }\n...",
+         "canvasState": {
+          "nodes": [],
+          "edges": [],
+          "viewport": {
+           "x": 0,
+           "y": 0,
+           "zoom": 1
+          }
+         },
+         "status": "stopped",
+         "containerId": null,
+         "errorMessage": null,
+         "version": 3,
+         "liveVersion": 3,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "warnings": []
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/secrets": {
+   "get": {
+    "operationId": "listSecrets",
+    "summary": "List secrets",
+    "tags": [
+     "secrets"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Names and times; never values.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SecretList"
+        },
+        "example": {
+         "items": [
+          {
+           "name": "OPENAI_API_KEY",
+)json",
+R"json(           "createdAt": "2026-11-22T05:20:35.123Z",
+           "updatedAt": "2026-11-22T05:20:35.123Z"
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/secrets/{name}": {
+   "get": {
+    "operationId": "getSecret",
+    "summary": "Get a secret's metadata",
+    "tags": [
+     "secrets"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Name"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Never the value.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SecretInfo"
+        },
+        "example": {
+         "name": "OPENAI_API_KEY",
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "put": {
+    "operationId": "putSecret",
+    "summary": "Create or replace a secret",
+    "tags": [
+     "secrets"
+    ],
+    "description": "Admins and owners. The value is encrypted at rest and redacted from logs.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Name"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PutSecretRequest"
+       },
+       "example": {
+        "value": "sk-..."
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "description": "Replaced.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SecretInfo"
+        },
+        "example": {
+         "name": "OPENAI_API_KEY",
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z"
+        }
+       }
+      }
+     },
+     "201": {
+      "description": "Created.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SecretInfo"
+        },
+        "example": {
+         "name": "OPENAI_API_KEY",
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteSecret",
+    "summary": "Delete a secret",
+    "tags": [
+     "secrets"
+    ],
+    "description": "Admins and owners.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Name"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Done; no body."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/audit": {
+   "get": {
+    "operationId": "listAudit",
+    "summary": "Read the audit log",
+    "tags": [
+     "audit"
+    ],
+    "description": "Admins and owners.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Page"
+     },
+     {
+      "$ref": "#/components/parameters/PageSize"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "One page of entries.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuditPage"
+        },
+        "example": {
+         "items": [
+          {
+           "seq": 42,
+           "orgId": "org_01",
+           "actorUserId": "usr_01",
+           "action": "flow.update",
+           "targetType": "flow",
+           "targetId": "flw_01",
+           "remoteAddr": "203.0.113.7",
+           "details": {
+            "version": 2
+           },
+           "createdAt": "2026-11-22T05:20:35.123Z"
+          }
+         ],
+         "total": 1,
+         "page": 1,
+         "pageSize": 20,
+         "hasMore": false
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/webhooks/clerk": {
+   "post": {
+    "operationId": "clerkWebhook",
+    "summary": "Clerk user events",
+    "tags": [
+     "webhooks"
+    ],
+    "description": "Authenticated by its Svix signature (svix-id, svix-timestamp, svix-signature over the raw body), not by a session. Keeps users in step with Clerk.",
+    "parameters": [
+     {
+      "name": "svix-id",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "svix-timestamp",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "svix-signature",
+      "in": "header",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": true,
+        "description": "A Clerk webhook event (user.created, user.updated, user.deleted, ...)."
+       }
+      }
+     }
+    },
+    "responses": {
+     "204": {
+      "description": "Done; no body."
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "description": "unauthenticated: missing, wrong or stale Svix signature.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "not_found: no Clerk webhook secret is configured.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "413": {
+      "$ref": "#/components/responses/PayloadTooLarge"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": []
+   }
+  }
+ },
+ "components": {
+  "securitySchemes": {
+   "cookieAuth": {
+    "type": "apiKey",
+    "in": "cookie",
+    "name": "nextra_session",
+    "description": "Session cookie (HttpOnly, SameSite=Lax) set by login, signup and setup. Writes also need the X-CSRF-Token header."
+   },
+   "bearerAuth": {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "Either an API key (nxk_...) or, when a JWKS is configured, a Clerk/OIDC JWT. No CSRF token needed."
+   }
+  },
+  "parameters": {
+   "XOrgId": {
+    "name": "X-Org-Id",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "The organization to act in; without it, the caller's default organization (the first of GET /api/orgs, ordered by name). An API key always acts in its own organization (naming another is 403). An organization the caller does not belong to is 404."
+   },
+   "XCsrfToken": {
+    "name": "X-CSRF-Token",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string"
+    },
+    "description": "Required on POST/PUT/PATCH/DELETE when authenticated by the session cookie: the csrfToken from login/signup/setup or GET /api/me. Missing or wrong: 403 csrf_failed."
+   },
+   "Page": {
+    "name": "page",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "integer",
+     "format": "int32",
+     "description": "1-based page.",
+     "minimum": 1,
+     "default": 1
+    }
+   },
+   "PageSize": {
+    "name": "pageSize",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "integer",
+     "format": "int32",
+     "description": "Items per page.",
+     "minimum": 1,
+     "maximum": 100,
+     "default": 20
+    }
+   },
+   "Id": {
+    "name": "id",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "UserId": {
+    "name": "userId",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "Token": {
+    "name": "token",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string"
+    },
+    "description": "The invitation token from CreatedInvitation."
+   },
+   "Version": {
+    "name": "version",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "integer",
+     "format": "int64",
+     "minimum": 1
+    }
+   },
+   "Name": {
+    "name": "name",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string",
+     "pattern": "^[A-Za-z_][A-Za-z0-9_.-]{0,127}$"
+    },
+    "description": "The secret's name, as referenced by ${secret:NAME}; a name breaking the pattern is 400."
+   }
+  },
+  "responses": {
+   "Error": {
+    "description": "Any other error (for example 500 internal), in the ApiError shape.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      }
+     }
+    }
+   },
+   "BadRequest": {
+    "description": "invalid_argument: malformed JSON (details.line, details.column) or a missing/mistyped field (details.field).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "invalid_argument",
+       "message": "name: expected a string",
+       "details": {
+        "field": "name"
+       }
+      }
+     }
+    }
+   },
+   "Unauthenticated": {
+    "description": "unauthenticated: no valid session, API key or bearer token.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "unauthenticated",
+       "message": "authentication required",
+       "details": {}
+      }
+     }
+    }
+   },
+   "TierLimit": {
+    "description": "tier_limit (SaaS mode only): the organization's plan allows no more of this resource.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "tier_limit",
+       "message": "the free plan allows 1 flow; upgrade the plan or delete a flow",
+       "details": {
+        "limit": 1,
+        "current": 1,
+        "plan": "free",
+        "resource": "flows"
+       }
+      }
+     }
+    }
+   },
+   "PermissionDenied": {
+    "description": "permission_denied: the caller's role does not allow this; csrf_failed: missing or wrong X-CSRF-Token on a cookie-authenticated write.",
+    "content": {
+     "application/json": {
+      "schema": {
+)json",
+R"json(       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "permission_denied",
+       "message": "requires role admin",
+       "details": {}
+      }
+     }
+    }
+   },
+   "NotFound": {
+    "description": "not_found: no such resource in this organization (also when the caller may not know it exists).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "not_found",
+       "message": "not found",
+       "details": {}
+      }
+     }
+    }
+   },
+   "Conflict": {
+    "description": "conflict or already_exists.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "already_exists",
+       "message": "already exists",
+       "details": {}
+      }
+     }
+    }
+   },
+   "StaleVersion": {
+    "description": "conflict: the flow has a newer version than the one being edited; details carry the current version and flow.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ConflictError"
+      }
+     }
+    }
+   },
+   "PayloadTooLarge": {
+    "description": "payload_too_large: the request body exceeds the server's limit.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "payload_too_large",
+       "message": "request body too large",
+       "details": {}
+      }
+     }
+    }
+   },
+   "SchemaViolation": {
+    "description": "schema_violation: organismYaml has errors; details.problems lists them.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/SchemaViolationError"
+      },
+      "example": {
+       "code": "schema_violation",
+       "message": "organismYaml is invalid",
+       "details": {
+        "problems": [
+         {
+          "line": 4,
+          "column": 5,
+          "field": "listeners[0].handler",
+          "message": "unknown handler \"transfrom\"",
+          "severity": "error"
+         }
+        ]
+       }
+      }
+     }
+    }
+   },
+   "TooManyRequests": {
+    "description": "resource_exhausted: too many failed log-ins for this account or address; retry after Retry-After seconds (also details.retryAfterSeconds).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "resource_exhausted",
+       "message": "too many failed log-in attempts; try again later",
+       "details": {
+        "retryAfterSeconds": 60
+       }
+      }
+     }
+    },
+    "headers": {
+     "Retry-After": {
+      "description": "Seconds until another attempt may succeed.",
+      "schema": {
+       "type": "integer"
+      }
+     }
+    }
+   },
+   "Unavailable": {
+    "description": "unavailable: a dependency (e.g. the store) cannot be reached.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "unavailable",
+       "message": "store unavailable",
+       "details": {}
+      }
+     }
+    }
+   }
+  },
+  "schemas": {
+   "ApiError": {
+    "type": "object",
+    "description": "Every error response has this shape.",
+    "properties": {
+     "code": {
+      "type": "string",
+      "description": "Machine-readable code: invalid_argument, unauthenticated, tier_limit, permission_denied, csrf_failed, not_found, conflict, already_exists, payload_too_large, schema_violation, resource_exhausted, unavailable, not_ready, internal.",
+      "example": "not_found"
+     },
+     "message": {
+      "type": "string",
+      "description": "Human-readable explanation; wording may change.",
+      "example": "flow not found"
+     },
+     "details": {
+      "type": "object",
+      "additionalProperties": true,
+      "description": "Code-specific details, {} when there are none. invalid_argument: field, and line/column for JSON syntax errors; schema_violation: problems[]; conflict on a stale save: currentVersion and current; tier_limit: limit, current, plan, resource."
+     }
+    },
+    "required": [
+     "code",
+     "message",
+     "details"
+    ]
+   },
+   "Problem": {
+    "type": "object",
+    "description": "One problem found in an organism.yaml.",
+    "properties": {
+     "line": {
+      "type": "integer",
+      "format": "int32",
+      "description": "1-based line in organismYaml; 0 when unknown."
+     },
+     "column": {
+      "type": "integer",
+      "format": "int32",
+      "description": "1-based column in organismYaml; 0 when unknown."
+     },
+     "field": {
+      "type": "string",
+      "description": "Path of the offending key, e.g. listeners[0].handler."
+     },
+     "message": {
+      "type": "string"
+     },
+     "severity": {
+      "type": "string",
+      "enum": [
+       "error",
+       "warning"
+      ]
+     }
+    },
+    "required": [
+     "line",
+     "column",
+     "field",
+     "message",
+     "severity"
+    ]
+   },
+   "SchemaViolationError": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/ApiError"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "details": {
+        "type": "object",
+        "properties": {
+         "problems": {
+          "type": "array",
+          "items": {
+           "$ref": "#/components/schemas/Problem"
+          }
+         }
+        },
+        "required": [
+         "problems"
+        ],
+        "additionalProperties": true
+       }
+      },
+      "required": [
+       "details"
+      ]
+     }
+    ],
+    "description": "422 schema_violation: organismYaml does not pass validation."
+   },
+   "ConflictError": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/ApiError"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "details": {
+        "type": "object",
+        "properties": {
+         "currentVersion": {
+          "type": "integer",
+          "format": "int64",
+          "description": "The flow's latest version; send it to save again."
+         },
+         "current": {
+          "allOf": [
+           {
+            "$ref": "#/components/schemas/Flow"
+           }
+          ],
+          "description": "The flow as it is now (PUT only)."
+         }
+        },
+        "required": [
+         "currentVersion"
+        ],
+        "additionalProperties": true
+       }
+      },
+      "required": [
+       "details"
+      ]
+     }
+    ],
+    "description": "409 conflict on a stale save: the flow has moved past the version being edited."
+   },
+   "User": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "email": {
+      "type": "string",
+      "description": "Trimmed and lower-cased.",
+      "format": "email"
+     },
+     "name": {
+      "type": "string"
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "id",
+     "email",
+     "name",
+     "createdAt"
+    ]
+   },
+   "Organization": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string"
+     },
+     "plan": {
+      "type": "string",
+      "enum": [
+       "free",
+       "paid",
+       "pro",
+       "enterprise"
+      ],
+      "description": "Self-hosted instances put every organization on enterprise."
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "id",
+     "name",
+     "plan",
+     "createdAt"
+    ]
+   },
+   "OrganizationWithRole": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/Organization"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "role": {
+        "type": "string",
+        "enum": [
+         "owner",
+         "admin",
+         "member",
+         "viewer"
+        ]
+       }
+      },
+      "required": [
+       "role"
+      ]
+     }
+    ],
+    "description": "An organization with the caller's role in it."
+   },
+   "AuthResponse": {
+    "type": "object",
+    "properties": {
+     "user": {
+      "$ref": "#/components/schemas/User"
+     },
+     "organization": {
+      "$ref": "#/components/schemas/Organization"
+     },
+     "csrfToken": {
+      "type": "string",
+      "description": "Send as X-CSRF-Token on cookie-authenticated POST/PUT/PATCH/DELETE."
+     }
+    },
+    "required": [
+     "user",
+     "organization",
+     "csrfToken"
+    ]
+   },
+   "Me": {
+    "type": "object",
+    "properties": {
+     "user": {
+      "$ref": "#/components/schemas/User"
+     },
+     "organization": {
+      "allOf": [
+       {
+        "$ref": "#/components/schemas/Organization"
+       }
+      ],
+      "description": "The organization this request acts in (X-Org-Id, else the default; an API key's own)."
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "owner",
+       "admin",
+       "member",
+       "viewer"
+      ]
+     },
+     "organizations": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/OrganizationWithRole"
+      }
+     },
+     "authMethod": {
+      "type": "string",
+      "enum": [
+       "session",
+       "api_key",
+       "bearer"
+      ]
+     },
+     "csrfToken": {
+      "type": "string",
+      "description": "Present only when authMethod is session."
+     }
+    },
+    "required": [
+     "user",
+     "organization",
+     "role",
+     "organizations",
+     "authMethod"
+    ]
+   },
+   "Member": {
+    "type": "object",
+    "properties": {
+     "userId": {
+      "type": "string"
+     },
+     "email": {
+      "type": "string",
+      "format": "email"
+     },
+     "name": {
+      "type": "string"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "owner",
+       "admin",
+       "member",
+       "viewer"
+      ]
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When the user joined the organization. ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "userId",
+     "email",
+     "name",
+     "role",
+     "createdAt"
+    ]
+   },
+   "Invitation": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "orgId": {
+      "type": "string"
+     },
+     "email": {
+      "type": "string",
+      "format": "email"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "owner",
+       "admin",
+       "member",
+       "viewer"
+      ]
+     },
+     "invitedBy": {
+      "type": "string",
+      "description": "User id of the inviter."
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "expiresAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "acceptedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z",
+      "nullable": true
+     }
+    },
+    "required": [
+     "id",
+     "orgId",
+     "email",
+     "role",
+     "invitedBy",
+     "createdAt",
+     "expiresAt",
+     "acceptedAt"
+    ]
+   },
+   "CreatedInvitation": {
+    "type": "object",
+    "properties": {
+     "invitation": {
+      "$ref": "#/components/schemas/Invitation"
+     },
+     "token": {
+      "type": "string",
+      "description": "The invitation token; shown only in this response."
+     },
+     "acceptPath": {
+      "type": "string",
+      "description": "Path to POST to accept, e.g. /api/invitations/{token}/accept."
+     }
+    },
+    "required": [
+)json",
+R"json(     "invitation",
+     "token",
+     "acceptPath"
+    ]
+   },
+   "AcceptedInvitation": {
+    "type": "object",
+    "properties": {
+     "organization": {
+      "$ref": "#/components/schemas/Organization"
+     },
+     "member": {
+      "$ref": "#/components/schemas/Member"
+     }
+    },
+    "required": [
+     "organization",
+     "member"
+    ]
+   },
+   "ApiKey": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string"
+     },
+     "prefix": {
+      "type": "string",
+      "description": "The key's first characters, to recognise it.",
+      "example": "nxk_3fA9"
+     },
+     "userId": {
+      "type": "string",
+      "description": "The user the key acts as."
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "lastUsedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z",
+      "nullable": true
+     }
+    },
+    "required": [
+     "id",
+     "name",
+     "prefix",
+     "userId",
+     "createdAt",
+     "lastUsedAt"
+    ]
+   },
+   "CreatedApiKey": {
+    "type": "object",
+    "properties": {
+     "apiKey": {
+      "$ref": "#/components/schemas/ApiKey"
+     },
+     "key": {
+      "type": "string",
+      "description": "The whole key (nxk_...); shown only in this response, never stored."
+     }
+    },
+    "required": [
+     "apiKey",
+     "key"
+    ]
+   },
+   "CanvasState": {
+    "type": "object",
+    "description": "The editor's canvas, stored verbatim. Further keys are kept.",
+    "properties": {
+     "nodes": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "additionalProperties": true
+      }
+     },
+     "edges": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "additionalProperties": true
+      }
+     },
+     "viewport": {
+      "type": "object",
+      "additionalProperties": true
+     }
+    },
+    "additionalProperties": true
+   },
+   "Flow": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "orgId": {
+      "type": "string"
+     },
+     "userId": {
+      "type": "string",
+      "description": "The creator."
+     },
+     "name": {
+      "type": "string"
+     },
+     "description": {
+      "type": "string"
+     },
+     "organismYaml": {
+      "type": "string",
+      "description": "The flow's organism.yaml (docs/flow-yaml.md)."
+     },
+     "canvasState": {
+      "$ref": "#/components/schemas/CanvasState"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "stopped",
+       "starting",
+       "running",
+       "stopping",
+       "error"
+      ]
+     },
+     "containerId": {
+      "type": "string",
+      "nullable": true
+     },
+     "errorMessage": {
+      "type": "string",
+      "nullable": true
+     },
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "description": "The latest saved version; send it back when saving.",
+      "minimum": 1
+     },
+     "liveVersion": {
+      "type": "integer",
+      "format": "int64",
+      "description": "The published version; null when none is.",
+      "nullable": true
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "updatedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "warnings": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Problem"
+      },
+      "description": "Validation warnings for organismYaml (errors are refused with 422)."
+     }
+    },
+    "required": [
+     "id",
+     "orgId",
+     "userId",
+     "name",
+     "description",
+     "organismYaml",
+     "canvasState",
+     "status",
+     "containerId",
+     "errorMessage",
+     "version",
+     "liveVersion",
+     "createdAt",
+     "updatedAt",
+     "warnings"
+    ]
+   },
+   "FlowSummary": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "orgId": {
+      "type": "string"
+     },
+     "userId": {
+      "type": "string",
+      "description": "The creator."
+     },
+     "name": {
+      "type": "string"
+     },
+     "description": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "stopped",
+       "starting",
+       "running",
+       "stopping",
+       "error"
+      ]
+     },
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 1
+     },
+     "liveVersion": {
+      "type": "integer",
+      "format": "int64",
+      "nullable": true
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "updatedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "id",
+     "orgId",
+     "userId",
+     "name",
+     "description",
+     "status",
+     "version",
+     "liveVersion",
+     "createdAt",
+     "updatedAt"
+    ]
+   },
+   "PaginatedResponse": {
+    "type": "object",
+    "description": "One page of a list.",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {}
+     },
+     "total": {
+      "type": "integer",
+      "format": "int64",
+      "description": "Matching items across all pages.",
+      "minimum": 0
+     },
+     "page": {
+      "type": "integer",
+      "format": "int32",
+      "description": "1-based.",
+      "minimum": 1
+     },
+     "pageSize": {
+      "type": "integer",
+      "format": "int32",
+      "minimum": 1
+     },
+     "hasMore": {
+      "type": "boolean",
+      "description": "True when a later page has items."
+     }
+    },
+    "required": [
+     "items",
+     "total",
+     "page",
+     "pageSize",
+     "hasMore"
+    ]
+   },
+   "FlowPage": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/PaginatedResponse"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "items": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/FlowSummary"
+        }
+       }
+      },
+      "required": [
+       "items"
+      ]
+     }
+    ],
+    "description": "Flows, most recently updated first."
+   },
+   "FlowVersionPage": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/PaginatedResponse"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "items": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/FlowVersionSummary"
+        }
+       }
+      },
+      "required": [
+       "items"
+      ]
+     }
+    ],
+    "description": "Versions, newest first."
+   },
+   "AuditPage": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/PaginatedResponse"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "items": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/AuditEntry"
+        }
+       }
+      },
+      "required": [
+       "items"
+      ]
+     }
+    ],
+    "description": "Audit entries, newest first."
+   },
+   "FlowVersion": {
+    "type": "object",
+    "properties": {
+     "flowId": {
+      "type": "string"
+     },
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 1
+     },
+     "organismYaml": {
+      "type": "string"
+     },
+     "canvasState": {
+      "$ref": "#/components/schemas/CanvasState"
+     },
+     "authorId": {
+      "type": "string"
+     },
+     "message": {
+      "type": "string"
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "live": {
+      "type": "boolean",
+      "description": "True for the published version."
+     }
+    },
+    "required": [
+     "flowId",
+     "version",
+     "organismYaml",
+     "canvasState",
+     "authorId",
+     "message",
+     "createdAt",
+     "live"
+    ]
+   },
+   "FlowVersionSummary": {
+    "type": "object",
+    "properties": {
+     "flowId": {
+      "type": "string"
+     },
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 1
+     },
+     "authorId": {
+      "type": "string"
+     },
+     "message": {
+      "type": "string"
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "live": {
+      "type": "boolean"
+     }
+    },
+    "required": [
+     "flowId",
+     "version",
+     "authorId",
+     "message",
+     "createdAt",
+     "live"
+    ]
+   },
+   "DiffLine": {
+    "type": "object",
+    "properties": {
+     "op": {
+      "type": "string",
+      "enum": [
+       " ",
+       "-",
+       "+"
+      ],
+      "description": "' ' context, '-' removed, '+' added."
+     },
+     "text": {
+      "type": "string",
+      "description": "The line without its newline."
+     },
+     "oldLine": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Line in the old text; null for added lines.",
+      "nullable": true
+     },
+     "newLine": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Line in the new text; null for removed lines.",
+      "nullable": true
+     }
+    },
+    "required": [
+     "op",
+     "text",
+     "oldLine",
+     "newLine"
+    ]
+   },
+   "DiffHunk": {
+    "type": "object",
+    "properties": {
+     "oldStart": {
+      "type": "integer",
+      "format": "int32"
+     },
+     "oldCount": {
+      "type": "integer",
+      "format": "int32"
+     },
+     "newStart": {
+      "type": "integer",
+      "format": "int32"
+     },
+     "newCount": {
+      "type": "integer",
+      "format": "int32"
+     },
+     "lines": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/DiffLine"
+      }
+     }
+    },
+    "required": [
+     "oldStart",
+     "oldCount",
+     "newStart",
+     "newCount",
+     "lines"
+    ]
+   },
+   "FlowDiff": {
+    "type": "object",
+    "description": "Line diff of organismYaml between two versions.",
+    "properties": {
+     "flowId": {
+      "type": "string"
+     },
+     "from": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 1
+     },
+     "to": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 1
+     },
+     "added": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Lines added.",
+      "minimum": 0
+     },
+     "removed": {
+      "type": "integer",
+      "format": "int32",
+      "description": "Lines removed.",
+      "minimum": 0
+     },
+     "unified": {
+      "type": "string",
+      "description": "The diff of organismYaml in unified format."
+     },
+     "hunks": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/DiffHunk"
+      }
+     }
+    },
+    "required": [
+     "flowId",
+     "from",
+     "to",
+     "added",
+     "removed",
+     "unified",
+     "hunks"
+    ]
+   },
+   "ValidationResult": {
+    "type": "object",
+    "properties": {
+     "valid": {
+      "type": "boolean",
+      "description": "False when any problem has severity error."
+     },
+     "problems": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    },
+    "required": [
+     "valid",
+     "problems"
+    ]
+   },
+   "SecretInfo": {
+    "type": "object",
+    "description": "A secret's metadata; the value is never returned.",
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+)json",
+R"json(      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "updatedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "name",
+     "createdAt",
+     "updatedAt"
+    ]
+   },
+   "AuditEntry": {
+    "type": "object",
+    "properties": {
+     "seq": {
+      "type": "integer",
+      "format": "int64",
+      "description": "Strictly increasing."
+     },
+     "orgId": {
+      "type": "string"
+     },
+     "actorUserId": {
+      "type": "string",
+      "description": "Empty for the system."
+     },
+     "action": {
+      "type": "string",
+      "example": "flow.update"
+     },
+     "targetType": {
+      "type": "string",
+      "example": "flow"
+     },
+     "targetId": {
+      "type": "string"
+     },
+     "remoteAddr": {
+      "type": "string"
+     },
+     "details": {
+      "type": "object",
+      "additionalProperties": true
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "seq",
+     "orgId",
+     "actorUserId",
+     "action",
+     "targetType",
+     "targetId",
+     "remoteAddr",
+     "details",
+     "createdAt"
+    ]
+   },
+   "Health": {
+    "type": "object",
+    "properties": {
+     "status": {
+      "type": "string",
+      "enum": [
+       "ok"
+      ]
+     }
+    },
+    "required": [
+     "status"
+    ]
+   },
+   "Readiness": {
+    "type": "object",
+    "properties": {
+     "status": {
+      "type": "string",
+      "enum": [
+       "ready"
+      ]
+     },
+     "details": {
+      "type": "object",
+      "additionalProperties": true,
+      "description": "What the readiness check reports; may be empty."
+     }
+    },
+    "required": [
+     "status",
+     "details"
+    ]
+   },
+   "ApiKeyList": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/ApiKey"
+      }
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "OrganizationList": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/OrganizationWithRole"
+      }
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "MemberList": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Member"
+      }
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "InvitationList": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Invitation"
+      }
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "SecretList": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/SecretInfo"
+      }
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "Role": {
+    "type": "string",
+    "enum": [
+     "owner",
+     "admin",
+     "member",
+     "viewer"
+    ]
+   },
+   "SetupRequest": {
+    "type": "object",
+    "properties": {
+     "token": {
+      "type": "string",
+      "description": "The one-time setup token printed by the server at first start."
+     },
+     "email": {
+      "type": "string",
+      "format": "email"
+     },
+     "password": {
+      "type": "string",
+      "description": "8 to 1024 bytes.",
+      "minLength": 8,
+      "maxLength": 1024,
+      "format": "password"
+     },
+     "name": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "token",
+     "email",
+     "password",
+     "name"
+    ]
+   },
+   "SignupRequest": {
+    "type": "object",
+    "properties": {
+     "email": {
+      "type": "string",
+      "format": "email"
+     },
+     "password": {
+      "type": "string",
+      "description": "8 to 1024 bytes.",
+      "minLength": 8,
+      "maxLength": 1024,
+      "format": "password"
+     },
+     "name": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "email",
+     "password",
+     "name"
+    ]
+   },
+   "LoginRequest": {
+    "type": "object",
+    "properties": {
+     "email": {
+      "type": "string",
+      "format": "email"
+     },
+     "password": {
+      "type": "string",
+      "format": "password"
+     }
+    },
+    "required": [
+     "email",
+     "password"
+    ]
+   },
+   "CreateApiKeyRequest": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "description": "1 to 200 bytes after trimming; no control characters.",
+      "minLength": 1,
+      "maxLength": 200
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "CreateOrganizationRequest": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "description": "1 to 200 bytes after trimming; no control characters.",
+      "minLength": 1,
+      "maxLength": 200
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "ChangeRoleRequest": {
+    "type": "object",
+    "properties": {
+     "role": {
+      "type": "string",
+      "enum": [
+       "owner",
+       "admin",
+       "member",
+       "viewer"
+      ]
+     }
+    },
+    "required": [
+     "role"
+    ]
+   },
+   "CreateInvitationRequest": {
+    "type": "object",
+    "properties": {
+     "email": {
+      "type": "string",
+      "format": "email"
+     },
+     "role": {
+      "type": "string",
+      "enum": [
+       "owner",
+       "admin",
+       "member",
+       "viewer"
+      ]
+     }
+    },
+    "required": [
+     "email",
+     "role"
+    ]
+   },
+   "CreateFlowRequest": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "description": "1 to 200 bytes after trimming; no control characters.",
+      "minLength": 1,
+      "maxLength": 200
+     },
+     "description": {
+      "type": "string",
+      "description": "At most 10,000 bytes.",
+      "maxLength": 10000
+     },
+     "organismYaml": {
+      "type": "string",
+      "description": "At most 1 MiB. Omitted: a default template."
+     },
+     "canvasState": {
+      "$ref": "#/components/schemas/CanvasState"
+     }
+    },
+    "required": [
+     "name"
+    ]
+   },
+   "ValidateRequest": {
+    "type": "object",
+    "properties": {
+     "organismYaml": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "organismYaml"
+    ]
+   },
+   "UpdateFlowRequest": {
+    "type": "object",
+    "description": "Omitted fields keep their current value. Every save makes a new version.",
+    "properties": {
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "description": "The version being edited (the flow's version when it was loaded). May instead be sent as If-Match.",
+      "minimum": 1
+     },
+     "name": {
+      "type": "string",
+      "description": "1 to 200 bytes after trimming; no control characters.",
+      "minLength": 1,
+      "maxLength": 200
+     },
+     "description": {
+      "type": "string"
+     },
+     "organismYaml": {
+      "type": "string"
+     },
+     "canvasState": {
+      "$ref": "#/components/schemas/CanvasState"
+     },
+     "message": {
+      "type": "string",
+      "description": "A note stored with the new version; at most 1,000 bytes.",
+      "maxLength": 1000
+     }
+    }
+   },
+   "RestoreRequest": {
+    "type": "object",
+    "properties": {
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "description": "The flow's current version, as a stale-save check; omitted = no check.",
+      "minimum": 1
+     }
+    }
+   },
+   "PutSecretRequest": {
+    "type": "object",
+    "properties": {
+     "value": {
+      "type": "string",
+      "description": "The secret's value, at most 64 KiB; stored encrypted, never returned.",
+      "maxLength": 65536
+     }
+    },
+    "required": [
+     "value"
+    ]
+   }
+  }
+ }
+}
+)json",
+};
+
+}  // namespace
+
+const nlohmann::json& openapi_document() {
+  static const nlohmann::json document = [] {
+    std::string text;
+    for (const char* piece : kPieces) text += piece;
+    return nlohmann::json::parse(text);
+  }();
+  return document;
+}
+
+}  // namespace nextra::api

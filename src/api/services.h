@@ -1,0 +1,66 @@
+#pragma once
+// What the REST routes need from the rest of the system, handed in by the composition root
+// (src/app). The routes name only interfaces and plain values here, never a concrete store,
+// so the same routes run on SQLite, on PostgreSQL and in tests.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "auth/jwt.h"
+#include "auth/passwords.h"
+#include "auth/rate_limiter.h"
+#include "store/store.h"
+#include "vault/redactor.h"
+#include "vault/vault.h"
+
+namespace nextra::api {
+
+struct ApiConfig {
+  // SaaS mode enforces the tiers' limits (decisions.md §5); self-hosted (the default) gives
+  // every organization the enterprise limits, and new organizations the enterprise plan.
+  bool saas = false;
+  bool allow_signup = true;
+  // Adds `Secure` to the session cookie; on when the instance is served over HTTPS.
+  bool secure_cookies = false;
+  std::chrono::hours session_ttl{24 * 7};
+  std::chrono::hours invitation_ttl{24 * 7};
+  auth::PasswordParams password_params;
+  // Login attempts: failures per account and per remote address within the window.
+  int login_failures_per_account = 5;
+  int login_failures_per_address = 20;
+  std::chrono::minutes login_window{15};
+  // Clerk: the Svix signing secret ("whsec_..."); empty = /webhooks/clerk answers 404.
+  std::string clerk_webhook_secret;
+  // Clerk/OIDC bearer tokens: a JWKS file or URL; empty = bearer JWTs are refused.
+  std::string jwks_location;
+  auth::JwtExpectations jwt;
+  // One-time first-start token for POST /api/setup; empty when the instance has users.
+  std::string setup_token;
+};
+
+// Long-lived, thread-safe parts shared by every request.
+struct ApiServices {
+  store::Store* store = nullptr;
+  const vault::Vault* vault = nullptr;
+  vault::Redactor* redactor = nullptr;  // secrets written through the API are added here
+  ApiConfig config;
+  std::unique_ptr<auth::RateLimiter> login_by_account;
+  std::unique_ptr<auth::RateLimiter> login_by_address;
+  std::unique_ptr<auth::JwksCache> jwks;  // set when config.jwks_location is
+  // The clock, replaceable in tests (milliseconds since the Unix epoch).
+  std::function<std::int64_t()> now_ms;
+
+  // The setup token is consumed by the first successful POST /api/setup.
+  std::mutex setup_mu;
+};
+
+// Builds the services' own parts (rate limiters, JWKS cache, clock) from `config`.
+std::unique_ptr<ApiServices> make_services(store::Store& store, const vault::Vault& vault,
+                                           vault::Redactor& redactor, ApiConfig config);
+
+}  // namespace nextra::api

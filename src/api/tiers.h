@@ -1,0 +1,23 @@
+#pragma once
+// The tiers' limits (decisions.md §5, the seeds' limits table). Enforced only when the
+// instance runs as a SaaS; a self-hosted instance never meets them. Later issues add their
+// rows (executions per month, WASM modules, project memory, members) here.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "api/services.h"
+#include "http/request.h"
+
+namespace nextra::api {
+
+struct TierLimits {
+  std::optional<std::int64_t> flows;  // nullopt = unlimited
+};
+TierLimits limits_for_plan(const std::string& plan);
+
+// 402 tier_limit when the organization may not create another flow; nullopt when it may.
+std::optional<http::Response> check_flow_limit(ApiServices& s, const store::Organization& org);
+
+}  // namespace nextra::api

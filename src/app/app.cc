@@ -1,0 +1,155 @@
+#include "app/app.h"
+
+#include <cstdio>
+#include <system_error>
+
+#include "api/accounts.h"
+#include "api/routes.h"
+#include "api/services.h"
+#include "auth/passwords.h"
+#include "auth/tokens.h"
+#include "http/health.h"
+#include "http/server.h"
+#include "http/static_files.h"
+#include "store/store.h"
+#include "vault/master_key.h"
+#include "vault/redactor.h"
+#include "vault/vault.h"
+
+namespace nextra::app {
+namespace {
+
+bool is_postgres_url(const std::string& url) {
+  return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
+}
+
+// postgres://user:password@host/db -> postgres://user@host/db, for the banner.
+std::string without_password(std::string url) {
+  auto scheme = url.find("://");
+  auto at = url.find('@');
+  if (scheme == std::string::npos || at == std::string::npos) return url;
+  auto colon = url.find(':', scheme + 3);
+  if (colon != std::string::npos && colon < at) url.erase(colon, at - colon);
+  return url;
+}
+
+}  // namespace
+
+struct App::Impl {
+  AppOptions options;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<vault::Vault> vault;
+  vault::Redactor redactor;
+  std::unique_ptr<api::ApiServices> services;
+  std::unique_ptr<http::Server> server;
+  std::string database_label;
+  std::string master_key_source;
+  bool master_key_created = false;
+  bool admin_created = false;
+  bool needs_setup = false;
+};
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+App::~App() { stop(); }
+
+Result<std::unique_ptr<App>> App::create(AppOptions options) {
+  auto impl = std::make_unique<Impl>();
+  std::error_code ec;
+  std::filesystem::create_directories(options.data_dir, ec);
+  if (ec) {
+    return Error::make(ErrorCode::Unavailable,
+                       "cannot create the data directory " + options.data_dir.string() + ": " + ec.message());
+  }
+
+  if (options.database_url.empty()) {
+    auto path = (options.data_dir / "nextra.db").string();
+    NEXTRA_ASSIGN_OR_RETURN(impl->store, store::make_sqlite_store(path));
+    impl->database_label = "sqlite:" + path;
+  } else if (is_postgres_url(options.database_url)) {
+    NEXTRA_ASSIGN_OR_RETURN(impl->store, store::make_postgres_store(options.database_url));
+    impl->database_label = without_password(options.database_url);
+  } else {
+    Error e = Error::invalid("--database must be a postgres:// or postgresql:// URL (the default is SQLite in the data directory)");
+    e.field = "database";
+    return e;
+  }
+
+  NEXTRA_ASSIGN_OR_RETURN(auto key, vault::load_or_create_master_key(options.master_key, options.data_dir / "master.key"));
+  impl->master_key_source = key.source;
+  impl->master_key_created = key.created;
+  impl->vault = std::make_unique<vault::Vault>(std::move(key.key));
+
+  api::ApiConfig config;
+  config.saas = options.saas;
+  config.allow_signup = options.allow_signup;
+  config.secure_cookies = options.secure_cookies;
+  config.clerk_webhook_secret = options.clerk_webhook_secret;
+  config.jwks_location = options.jwks;
+  config.jwt.issuer = options.jwt_issuer;
+  config.jwt.audience = options.jwt_audience;
+  if (options.fast_password_hashing) config.password_params = {1, 8 * 1024 * 1024};
+  impl->services = api::make_services(*impl->store, *impl->vault, impl->redactor, std::move(config));
+  if (options.clock) impl->services->now_ms = options.clock;
+
+  // First start: an admin from the environment, or a one-time setup link.
+  NEXTRA_ASSIGN_OR_RETURN(auto users, impl->store->count_users());
+  if (users == 0) {
+    if (!options.admin_email.empty() && !options.admin_password.empty()) {
+      NEXTRA_ASSIGN_OR_RETURN(auto email, api::normalize_email(options.admin_email));
+      NEXTRA_TRY(auth::check_password_policy(options.admin_password));
+      NEXTRA_ASSIGN_OR_RETURN(auto hash, auth::hash_password(options.admin_password, impl->services->config.password_params));
+      NEXTRA_TRY(api::create_account(*impl->services, {email, "Administrator", hash}));
+      impl->admin_created = true;
+    } else {
+      impl->services->config.setup_token = auth::random_token(24);
+      impl->needs_setup = true;
+    }
+  }
+  impl->options = std::move(options);
+  return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+Result<StartInfo> App::start() {
+  auto& o = impl_->options;
+  http::Router router;
+  store::Store* store = impl_->store.get();
+  http::add_health_routes(router, [store] {
+    auto v = store->schema_version();
+    if (!v.ok()) return http::Readiness{false, {{"database", "unreachable"}, {"error", v.error().message}}};
+    return http::Readiness{true, {{"database", "ok"}, {"schemaVersion", *v}}};
+  });
+  api::add_api_routes(router, *impl_->services);
+  if (!o.web_dir.empty() && std::filesystem::is_directory(o.web_dir)) {
+    http::StaticOptions so;
+    so.root = o.web_dir;
+    so.excluded_prefixes = {"/api/", "/webhooks/"};
+    NEXTRA_ASSIGN_OR_RETURN(auto handler, http::make_static_handler(so));
+    router.set_fallback(std::move(handler));
+  }
+
+  http::ServerOptions so;
+  so.listen_address = o.listen_address;
+  so.port = o.port;
+  so.threads = o.threads;
+  so.max_body_bytes = o.max_body_bytes;
+  impl_->server = std::make_unique<http::Server>(so, std::move(router));
+  NEXTRA_ASSIGN_OR_RETURN(auto port, impl_->server->start());
+
+  StartInfo info;
+  info.port = port;
+  std::string host = o.listen_address == "0.0.0.0" || o.listen_address == "::" ? "127.0.0.1" : o.listen_address;
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  info.url = "http://" + host + ":" + std::to_string(port);
+  info.database = impl_->database_label;
+  info.master_key_source = impl_->master_key_source;
+  info.master_key_created = impl_->master_key_created;
+  info.admin_created = impl_->admin_created;
+  if (impl_->needs_setup) info.setup_url = info.url + "/setup?token=" + impl_->services->config.setup_token;
+  return info;
+}
+
+void App::stop() {
+  if (impl_ && impl_->server) impl_->server->stop();
+}
+
+}  // namespace nextra::app

@@ -1,0 +1,75 @@
+#pragma once
+// The composition root of `nextra serve` (style.md: the only code that names concrete
+// adapters). It opens the store (SQLite in the data directory, or PostgreSQL), loads the
+// master key, builds the API's services and routes, serves the web UI, and runs the HTTP
+// server. Tests build an App in-process on an ephemeral port with a temporary data directory.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+
+namespace nextra::app {
+
+struct AppOptions {
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 = ephemeral
+  std::filesystem::path data_dir = "nextra-data";
+  // Empty: SQLite at data_dir/nextra.db. Otherwise postgres://... or postgresql://...
+  std::string database_url;
+  bool saas = false;
+  bool allow_signup = true;
+  bool secure_cookies = false;
+  int threads = 0;  // io threads; 0 = one per core
+  std::size_t max_body_bytes = 2 * 1024 * 1024;
+  // The built web UI; empty or missing = API only.
+  std::filesystem::path web_dir;
+
+  // From the environment (the CLI reads it; tests set these directly).
+  std::string master_key;      // NEXTRA_MASTER_KEY; empty = data_dir/master.key (0600)
+  std::string admin_email;     // NEXTRA_ADMIN_EMAIL
+  std::string admin_password;  // NEXTRA_ADMIN_PASSWORD
+  std::string clerk_webhook_secret;  // NEXTRA_CLERK_WEBHOOK_SECRET
+  std::string jwks;            // NEXTRA_JWKS: a file or URL
+  std::string jwt_issuer;      // NEXTRA_JWT_ISSUER
+  std::string jwt_audience;    // NEXTRA_JWT_AUDIENCE
+
+  // Tests use cheap argon2id parameters; production keeps the defaults.
+  bool fast_password_hashing = false;
+  // Wall clock in milliseconds since the epoch; empty = the system clock. Tests move it to
+  // expire sessions and invitations.
+  std::function<std::int64_t()> clock;
+};
+
+// What start() learned, for the banner.
+struct StartInfo {
+  std::uint16_t port = 0;
+  std::string url;               // http://127.0.0.1:8080
+  std::string database;          // "sqlite:/path" or "postgres://host/db" (no password)
+  std::string master_key_source;
+  bool master_key_created = false;
+  bool admin_created = false;    // from NEXTRA_ADMIN_EMAIL / NEXTRA_ADMIN_PASSWORD
+  std::string setup_url;         // one-time link when the instance has no users yet
+};
+
+class App {
+ public:
+  // Opens everything; nothing listens yet. Errors: the data directory, database, master key
+  // or admin account could not be set up (the message says which and why).
+  static Result<std::unique_ptr<App>> create(AppOptions options);
+  ~App();
+
+  Result<StartInfo> start();
+  // Graceful: in-flight requests finish. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  explicit App(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace nextra::app

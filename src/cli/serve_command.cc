@@ -1,0 +1,163 @@
+// `nextra serve`: the control plane. Flags choose where it listens and what it stores;
+// secrets (master key, admin password, webhook secret) come only from the environment, never
+// from flags, so they do not show up in `ps`.
+#include <pthread.h>
+#include <signal.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/app.h"
+#include "cli/commands.h"
+
+namespace nextra::cli {
+namespace {
+
+constexpr const char* kServeUsage =
+    "usage: nextra serve [--listen HOST:PORT] [--data-dir DIR] [--database postgres://...] [--saas]\n"
+    "                    [--web-dir DIR] [--threads N] [--no-signup] [--secure-cookies]\n"
+    "environment: NEXTRA_MASTER_KEY, NEXTRA_ADMIN_EMAIL, NEXTRA_ADMIN_PASSWORD,\n"
+    "             NEXTRA_CLERK_WEBHOOK_SECRET, NEXTRA_JWKS, NEXTRA_JWT_ISSUER, NEXTRA_JWT_AUDIENCE\n";
+
+int usage(const std::string& problem) {
+  std::fprintf(stderr, "nextra serve: %s\n%s", problem.c_str(), kServeUsage);
+  return kExitBadInput;
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// "HOST:PORT", ":PORT", "PORT" or "[v6]:PORT".
+bool parse_listen(const std::string& text, app::AppOptions& o) {
+  std::string host, port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return false;
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else if (auto colon = text.rfind(':'); colon != std::string::npos) {
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  } else {
+    port = text;
+  }
+  unsigned p = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (ec != std::errc() || end != port.data() + port.size() || p > 65535) return false;
+  if (!host.empty()) o.listen_address = host;
+  o.port = static_cast<std::uint16_t>(p);
+  return true;
+}
+
+// The web UI next to the binary (build/src/cli/nextra -> web/dist) or in the working directory.
+std::filesystem::path default_web_dir() {
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  std::vector<std::filesystem::path> candidates;
+  if (!ec) {
+    candidates.push_back(exe.parent_path() / "../../../web/dist");
+    candidates.push_back(exe.parent_path() / "../share/nextra/web");
+  }
+  candidates.push_back("web/dist");
+  for (const auto& c : candidates) {
+    if (std::filesystem::is_regular_file(c / "index.html", ec)) return std::filesystem::weakly_canonical(c, ec);
+  }
+  return {};
+}
+
+}  // namespace
+
+int serve_command(const std::vector<std::string>& args) {
+  app::AppOptions o;
+  o.data_dir = "nextra-data";
+  bool web_dir_given = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto& a = args[i];
+    auto value = [&](std::string& dst) -> bool {
+      if (i + 1 >= args.size()) return false;
+      dst = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--listen") {
+      if (!value(v) || !parse_listen(v, o)) return usage("--listen needs HOST:PORT, e.g. 127.0.0.1:8080");
+    } else if (a == "--data-dir") {
+      if (!value(v) || v.empty()) return usage("--data-dir needs a directory");
+      o.data_dir = v;
+    } else if (a == "--database") {
+      if (!value(o.database_url)) return usage("--database needs a postgres:// URL");
+    } else if (a == "--web-dir") {
+      if (!value(v)) return usage("--web-dir needs a directory");
+      o.web_dir = v;
+      web_dir_given = true;
+    } else if (a == "--threads") {
+      if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), o.threads).ec != std::errc() || o.threads < 0 ||
+          o.threads > 256)
+        return usage("--threads needs a count from 0 (one per core) to 256");
+    } else if (a == "--saas") {
+      o.saas = true;
+    } else if (a == "--no-signup") {
+      o.allow_signup = false;
+    } else if (a == "--secure-cookies") {
+      o.secure_cookies = true;
+    } else if (a == "--help" || a == "-h") {
+      std::fputs(kServeUsage, stdout);
+      return kExitOk;
+    } else {
+      return usage("unknown argument '" + a + "'");
+    }
+  }
+  if (!web_dir_given) o.web_dir = default_web_dir();
+  o.master_key = env("NEXTRA_MASTER_KEY");
+  o.admin_email = env("NEXTRA_ADMIN_EMAIL");
+  o.admin_password = env("NEXTRA_ADMIN_PASSWORD");
+  o.clerk_webhook_secret = env("NEXTRA_CLERK_WEBHOOK_SECRET");
+  o.jwks = env("NEXTRA_JWKS");
+  o.jwt_issuer = env("NEXTRA_JWT_ISSUER");
+  o.jwt_audience = env("NEXTRA_JWT_AUDIENCE");
+
+  // Block the stop signals before any thread starts, so every thread inherits the mask and
+  // only sigwait below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto created = app::App::create(o);
+  if (!created.ok()) {
+    std::fprintf(stderr, "nextra serve: %s\n", created.error().message.c_str());
+    return created.error().code == ErrorCode::InvalidArgument ? kExitBadInput : kExitFailed;
+  }
+  auto& application = *created;
+  auto started = application->start();
+  if (!started.ok()) {
+    std::fprintf(stderr, "nextra serve: %s\n", started.error().message.c_str());
+    return started.error().code == ErrorCode::InvalidArgument ? kExitBadInput : kExitFailed;
+  }
+  std::printf("nextra serve: listening on %s\n", started->url.c_str());
+  std::printf("  database:   %s\n", started->database.c_str());
+  std::printf("  master key: %s%s\n", started->master_key_source.c_str(), started->master_key_created ? " (created)" : "");
+  std::printf("  web UI:     %s\n", o.web_dir.empty() ? "not built (API only)" : o.web_dir.c_str());
+  if (started->admin_created) std::printf("  created the administrator %s from NEXTRA_ADMIN_EMAIL\n", o.admin_email.c_str());
+  if (!started->setup_url.empty()) {
+    std::printf("  first start: create the administrator account at %s\n", started->setup_url.c_str());
+  }
+  std::printf("Open %s in your browser. Ctrl-C stops.\n", started->url.c_str());
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::printf("nextra serve: %s received, finishing in-flight requests\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  std::fflush(stdout);
+  application->stop();
+  return kExitOk;
+}
+
+}  // namespace nextra::cli
