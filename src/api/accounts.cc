@@ -117,8 +117,10 @@ void audit(ApiServices& s, const std::string& org_id, const std::string& actor_u
   req.details = details.dump();
   auto r = s.store->append_audit(req);
   if (!r.ok()) {
-    std::fprintf(stderr, "nextra: audit entry %s for %s could not be written: %s\n", req.action.c_str(),
-                 req.target_id.c_str(), r.error().message.c_str());
+    std::string line = "nextra: audit entry " + req.action + " for " + req.target_id +
+                       " could not be written: " + r.error().message;
+    if (s.redactor) line = s.redactor->redact(line);  // log lines never carry secret values
+    std::fprintf(stderr, "%s\n", line.c_str());
   }
 }
 

@@ -11,6 +11,7 @@
 #include "http/health.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "vault/master_key.h"
 #include "vault/redactor.h"
@@ -55,7 +56,10 @@ App::~App() { stop(); }
 Result<std::unique_ptr<App>> App::create(AppOptions options) {
   auto impl = std::make_unique<Impl>();
   std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
+  // The data directory holds password hashes, sealed secrets and the master key: a new one
+  // is private to its owner (an existing one keeps the mode its operator gave it).
+  const bool created_dir = std::filesystem::create_directories(options.data_dir, ec);
+  if (!ec && created_dir) std::filesystem::permissions(options.data_dir, std::filesystem::perms::owner_all, ec);
   if (ec) {
     return Error::make(ErrorCode::Unavailable,
                        "cannot create the data directory " + options.data_dir.string() + ": " + ec.message());
@@ -116,6 +120,11 @@ Result<StartInfo> App::start() {
   http::add_health_routes(router, [store] {
     auto v = store->schema_version();
     if (!v.ok()) return http::Readiness{false, {{"database", "unreachable"}, {"error", v.error().message}}};
+    // Another instance may have rolled the schema back, or a newer one may be mid-migration.
+    const auto expected = static_cast<std::int64_t>(store::migrations().size());
+    if (*v != expected) {
+      return http::Readiness{false, {{"database", "migrations not applied"}, {"schemaVersion", *v}, {"expected", expected}}};
+    }
     return http::Readiness{true, {{"database", "ok"}, {"schemaVersion", *v}}};
   });
   api::add_api_routes(router, *impl_->services);
