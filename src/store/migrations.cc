@@ -210,6 +210,21 @@ CREATE INDEX sessions_user ON sessions (user_id);
 CREATE INDEX sessions_expires ON sessions (expires_at);
 )sql";
 
+// Issue #4, the runtime: a trigger's name is unique per flow; a schedule slot is claimed once
+// across every process (the primary key decides); a step index is unique per execution; open
+// executions are found across organizations by status, oldest first.
+constexpr const char* kRuntimeSchema = R"sql(
+CREATE UNIQUE INDEX triggers_org_flow_name ON triggers (org_id, flow_id, name);
+CREATE TABLE schedule_claims (
+  trigger_id TEXT NOT NULL REFERENCES triggers(id) ON DELETE CASCADE,
+  slot BIGINT NOT NULL,
+  claimed_at BIGINT NOT NULL,
+  PRIMARY KEY (trigger_id, slot)
+);
+CREATE UNIQUE INDEX execution_steps_exec_index ON execution_steps (execution_id, step_index);
+CREATE INDEX executions_status_started ON executions (status, started_at);
+)sql";
+
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -221,6 +236,7 @@ std::int64_t now_ms() {
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kInitialSchema},
+      {2, "runtime: trigger names, schedule claims, step order", kRuntimeSchema},
   };
   return kMigrations;
 }

@@ -10,6 +10,7 @@
 namespace nextra::store {
 namespace {
 
+using sql::check_paging;
 using sql::col;
 using sql::col_i64;
 using sql::col_opt_i64;
@@ -42,12 +43,6 @@ std::string from_hex(const std::string& hex) {
     out[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
   }
   return out;
-}
-
-Status check_paging(std::int64_t offset, std::int64_t limit) {
-  if (offset < 0) return Error::invalid("offset must be >= 0");
-  if (limit < 1 || limit > 1000) return Error::invalid("limit must be between 1 and 1000");
-  return {};
 }
 
 constexpr const char* kFlowCols =
@@ -563,6 +558,75 @@ class SqlStore final : public Store {
     });
   }
 
+  // ---- triggers and executions (sql_store_runtime.cc) ----
+
+  Result<Trigger> create_trigger(const CreateTriggerRequest& req) override {
+    return tx([&]() { return runtime_.create_trigger(req); });
+  }
+  Result<Trigger> get_trigger(const std::string& org_id, const std::string& trigger_id) override {
+    return tx([&]() { return runtime_.get_trigger(org_id, trigger_id); });
+  }
+  Result<std::vector<Trigger>> list_triggers(const std::string& org_id,
+                                             const std::string& flow_id) override {
+    return tx([&]() { return runtime_.list_triggers(org_id, flow_id); });
+  }
+  Result<Trigger> update_trigger(const UpdateTriggerRequest& req) override {
+    return tx([&]() { return runtime_.update_trigger(req); });
+  }
+  Status delete_trigger(const std::string& org_id, const std::string& trigger_id) override {
+    return tx([&]() { return runtime_.delete_trigger(org_id, trigger_id); });
+  }
+  Result<Trigger> find_webhook_trigger(const std::string& flow_id,
+                                       const std::string& token_hash) override {
+    return tx([&]() { return runtime_.find_webhook_trigger(flow_id, token_hash); });
+  }
+  Result<std::vector<Trigger>> list_schedule_triggers() override {
+    return tx([&]() { return runtime_.list_schedule_triggers(); });
+  }
+  Result<bool> claim_schedule_slot(const std::string& trigger_id, std::int64_t slot_ms) override {
+    return tx([&]() { return runtime_.claim_schedule_slot(trigger_id, slot_ms); });
+  }
+
+  Result<CreateExecutionResponse> create_execution(const CreateExecutionRequest& req) override {
+    return tx([&]() { return runtime_.create_execution(req); });
+  }
+  Result<ExecutionRecord> start_execution(const std::string& org_id,
+                                          const std::string& execution_id,
+                                          std::int64_t now) override {
+    return tx([&]() { return runtime_.start_execution(org_id, execution_id, now); });
+  }
+  Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req) override {
+    return tx([&]() { return runtime_.finish_execution(req); });
+  }
+  Result<ExecutionRecord> get_execution(const std::string& org_id,
+                                        const std::string& execution_id) override {
+    return tx([&]() { return runtime_.get_execution(org_id, execution_id); });
+  }
+  Result<ListExecutionsResponse> list_executions(const ListExecutionsRequest& req) override {
+    return tx([&]() { return runtime_.list_executions(req); });
+  }
+  Result<std::vector<ExecutionRecord>> list_open_executions(std::int64_t limit) override {
+    return tx([&]() { return runtime_.list_open_executions(limit); });
+  }
+  Status append_execution_steps(const std::string& org_id,
+                                const std::vector<ExecutionStep>& steps) override {
+    return tx([&]() { return runtime_.append_execution_steps(org_id, steps); });
+  }
+  Result<std::vector<ExecutionStep>> list_execution_steps(const std::string& org_id,
+                                                          const std::string& execution_id) override {
+    return tx([&]() { return runtime_.list_execution_steps(org_id, execution_id); });
+  }
+  Result<std::int64_t> prune_executions(const RetentionRequest& req) override {
+    return tx([&]() { return runtime_.prune_executions(req); });
+  }
+  Result<std::int64_t> count_execution(const std::string& org_id, const std::string& month) override {
+    return tx([&]() { return runtime_.count_execution(org_id, month); });
+  }
+  Result<std::int64_t> executions_in_month(const std::string& org_id,
+                                           const std::string& month) override {
+    return tx([&]() { return runtime_.executions_in_month(org_id, month); });
+  }
+
  private:
   // Versions of a soft-deleted flow stay in the table but are invisible through the API.
   static constexpr const char* kFlowAlive =
@@ -640,6 +704,7 @@ class SqlStore final : public Store {
   std::mutex mu_;
   std::unique_ptr<SqlDriver> db_;  // guarded by mu_
   sql::SqlAccounts accounts_{*db_};  // shares db_, so also guarded by mu_
+  sql::SqlRuntime runtime_{*db_};    // shares db_, so also guarded by mu_
 };
 
 }  // namespace

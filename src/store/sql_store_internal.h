@@ -2,7 +2,8 @@
 // Internal: what the SQL store's translation units share. sql_store.cc owns SqlStore (the
 // mutex, the transactions, users, organizations, flows, secrets, keys, audit, sessions);
 // sql_store_accounts.cc holds the SQL for user updates and sync, plans, membership lookup and
-// invitations as SqlAccounts, whose methods run inside the transaction SqlStore::tx opened
+// invitations as SqlAccounts; sql_store_runtime.cc holds triggers, executions, steps and
+// usage counters as SqlRuntime. Their methods run inside the transaction SqlStore::tx opened
 // and take no lock of their own.
 
 #include <chrono>
@@ -45,6 +46,11 @@ inline Status require(const std::string& value, const char* field) {
   }
   return {};
 }
+inline Status check_paging(std::int64_t offset, std::int64_t limit) {
+  if (offset < 0) return Error::invalid("offset must be >= 0");
+  if (limit < 1 || limit > 1000) return Error::invalid("limit must be between 1 and 1000");
+  return {};
+}
 inline Error not_found(const std::string& what) {
   return Error::make(ErrorCode::NotFound, what + " not found");
 }
@@ -83,6 +89,48 @@ class SqlAccounts {
 
  private:
   Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }
+
+  SqlDriver& db_;
+};
+
+// The runtime (issue #4): triggers, schedule claims, executions, their steps, usage counters
+// (sql_store_runtime.cc). REQUIRES: a transaction is open on `db` (SqlStore::tx) for every call.
+class SqlRuntime {
+ public:
+  explicit SqlRuntime(SqlDriver& db) : db_(db) {}
+
+  Result<Trigger> create_trigger(const CreateTriggerRequest& req);
+  Result<Trigger> get_trigger(const std::string& org_id, const std::string& trigger_id);
+  Result<std::vector<Trigger>> list_triggers(const std::string& org_id, const std::string& flow_id);
+  Result<Trigger> update_trigger(const UpdateTriggerRequest& req);
+  Status delete_trigger(const std::string& org_id, const std::string& trigger_id);
+  Result<Trigger> find_webhook_trigger(const std::string& flow_id, const std::string& token_hash);
+  Result<std::vector<Trigger>> list_schedule_triggers();
+  Result<bool> claim_schedule_slot(const std::string& trigger_id, std::int64_t slot_ms);
+
+  Result<CreateExecutionResponse> create_execution(const CreateExecutionRequest& req);
+  Result<ExecutionRecord> start_execution(const std::string& org_id,
+                                          const std::string& execution_id, std::int64_t now);
+  Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req);
+  Result<ExecutionRecord> get_execution(const std::string& org_id, const std::string& execution_id);
+  Result<ListExecutionsResponse> list_executions(const ListExecutionsRequest& req);
+  Result<std::vector<ExecutionRecord>> list_open_executions(std::int64_t limit);
+  Status append_execution_steps(const std::string& org_id, const std::vector<ExecutionStep>& steps);
+  Result<std::vector<ExecutionStep>> list_execution_steps(const std::string& org_id,
+                                                          const std::string& execution_id);
+  Result<std::int64_t> prune_executions(const RetentionRequest& req);
+  Result<std::int64_t> count_execution(const std::string& org_id, const std::string& month);
+  Result<std::int64_t> executions_in_month(const std::string& org_id, const std::string& month);
+
+ private:
+  Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }
+  // NotFound unless the flow exists in the org and is not deleted.
+  Status require_live_flow(const std::string& org_id, const std::string& flow_id);
+  // NotFound unless the execution exists in the org.
+  Status require_execution(const std::string& org_id, const std::string& execution_id);
+  // Explains why a conditional execution UPDATE matched nothing: NotFound or Conflict.
+  Error execution_not_updated(const std::string& org_id, const std::string& execution_id,
+                              const std::string& wanted);
 
   SqlDriver& db_;
 };

@@ -287,6 +287,113 @@ struct Session {
   std::int64_t expires_at_ms = 0;
 };
 
+// ---- triggers and executions (the runtime, issue #4) ----------------------------------
+
+struct Trigger {
+  std::string id;
+  std::string org_id;
+  std::string flow_id;
+  std::string kind;    // "webhook", "schedule" or "manual"
+  std::string name;    // unique per flow
+  std::string config;  // JSON text: {"target": listener, "cron", "timezone", "missed", ...}
+  std::string token_hash;  // webhooks: hash of the URL token; empty otherwise
+  bool enabled = true;
+  std::int64_t created_at_ms = 0;
+  std::int64_t updated_at_ms = 0;
+};
+// AlreadyExists for a duplicate (flow, name) or token hash; NotFound for a missing flow.
+struct CreateTriggerRequest {
+  std::string org_id;
+  std::string flow_id;
+  std::string kind;
+  std::string name;
+  std::string config;
+  std::string token_hash;
+  bool enabled = true;
+};
+// Unset optionals keep their value.
+struct UpdateTriggerRequest {
+  std::string org_id;
+  std::string trigger_id;
+  std::optional<std::string> name;
+  std::optional<std::string> config;
+  std::optional<std::string> token_hash;
+  std::optional<bool> enabled;
+};
+
+// status: queued, running, success, error, timeout, cancelled. A queued or running execution
+// is "open"; the others are final and never change again.
+struct ExecutionRecord {
+  std::string id;  // the execution's thread UUID
+  std::string org_id;
+  std::string flow_id;
+  std::int64_t flow_version = 0;
+  std::string trigger_id;  // empty for runs not started by a trigger
+  std::string status;
+  std::string input;       // JSON text: {"target", "payloadClass", "payload" (XML)}
+  std::string output;      // XML of what the Output listener received; empty if none
+  std::string error;
+  std::string idempotency_key;
+  std::int64_t attempts = 0;
+  std::int64_t started_at_ms = 0;
+  std::optional<std::int64_t> finished_at_ms;
+};
+struct CreateExecutionRequest {
+  std::string id;  // caller-chosen UUID (the thread id)
+  std::string org_id;
+  std::string flow_id;
+  std::int64_t flow_version = 0;
+  std::string trigger_id;
+  std::string status = "queued";  // queued or running
+  std::string input;
+  std::string idempotency_key;    // empty = none
+  std::int64_t started_at_ms = 0;
+  // Keys older than this are forgotten: a duplicate key older than the window creates a new
+  // execution (the old one keeps its record but loses its key).
+  std::int64_t idempotency_window_ms = 24LL * 3600 * 1000;
+};
+struct CreateExecutionResponse {
+  ExecutionRecord execution;
+  bool created = true;  // false: an execution with this idempotency key exists; it is returned
+};
+struct FinishExecutionRequest {
+  std::string org_id;
+  std::string execution_id;
+  std::string status;  // success, error, timeout or cancelled
+  std::string output;
+  std::string error;
+  std::int64_t finished_at_ms = 0;
+};
+struct ListExecutionsRequest {
+  std::string org_id;
+  std::string flow_id;   // required
+  std::string status;    // empty = any
+  std::int64_t offset = 0;
+  std::int64_t limit = 50;  // 1..1000
+};
+struct ListExecutionsResponse {
+  std::vector<ExecutionRecord> items;  // newest first (started_at desc, then id)
+  std::int64_t total = 0;
+};
+struct ExecutionStep {
+  std::string execution_id;
+  std::int64_t step_index = 0;  // 0-based, in delivery order
+  std::string sender;
+  std::string target;
+  std::string payload_class;
+  std::string payload;  // XML
+  std::string status;   // "delivered", "unhandled", "error"
+  std::string error;
+  std::int64_t started_at_ms = 0;
+  std::optional<std::int64_t> finished_at_ms;
+};
+struct RetentionRequest {
+  std::string org_id;
+  std::string flow_id;
+  std::int64_t keep_newest = 1000;      // final executions beyond the newest N go
+  std::int64_t older_than_ms = 0;       // final executions started before this go (0 = no age rule)
+};
+
 // ---- the seam -------------------------------------------------------------------------
 
 // Errors common to every method: Unavailable (database unreachable or busy; retry),
@@ -295,7 +402,6 @@ struct Session {
 class Store {
  public:
   virtual ~Store() = default;
-
   // The highest applied migration version, for /readyz. Also proves the database answers.
   virtual Result<std::int64_t> schema_version() = 0;
 
@@ -394,6 +500,53 @@ class Store {
   virtual Status delete_session(const std::string& token_hash) = 0;  // idempotent
   // Removes sessions expired at `now_ms`; returns how many.
   virtual Result<std::int64_t> delete_expired_sessions(std::int64_t now_ms) = 0;
+
+  // ---- triggers (issue #4)
+  virtual Result<Trigger> create_trigger(const CreateTriggerRequest& req) = 0;
+  virtual Result<Trigger> get_trigger(const std::string& org_id, const std::string& trigger_id) = 0;
+  virtual Result<std::vector<Trigger>> list_triggers(const std::string& org_id,
+                                                     const std::string& flow_id) = 0;  // by name
+  virtual Result<Trigger> update_trigger(const UpdateTriggerRequest& req) = 0;
+  virtual Status delete_trigger(const std::string& org_id, const std::string& trigger_id) = 0;
+  // Webhook ingress: the flow id from the URL plus the token's hash; NotFound for any
+  // mismatch (a wrong token and a missing flow look the same). Not org-scoped: the trigger
+  // names its org.
+  virtual Result<Trigger> find_webhook_trigger(const std::string& flow_id,
+                                               const std::string& token_hash) = 0;
+  // Every enabled schedule trigger of live (not deleted) flows, for the scheduler.
+  virtual Result<std::vector<Trigger>> list_schedule_triggers() = 0;
+  // Claims one schedule slot: true for exactly one caller per (trigger, slot) across every
+  // process sharing the database; false if already claimed.
+  virtual Result<bool> claim_schedule_slot(const std::string& trigger_id,
+                                           std::int64_t slot_ms) = 0;
+
+  // ---- executions (issue #4)
+  // Idempotent on (org, flow, idempotency_key) within the window; see CreateExecutionRequest.
+  virtual Result<CreateExecutionResponse> create_execution(const CreateExecutionRequest& req) = 0;
+  // queued -> running; attempts += 1. Conflict if the execution is not queued.
+  virtual Result<ExecutionRecord> start_execution(const std::string& org_id,
+                                                  const std::string& execution_id,
+                                                  std::int64_t now_ms) = 0;
+  // Only an open execution can finish; Conflict if it is already final (its first ending
+  // wins: a cancel racing a success keeps whichever committed first).
+  virtual Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req) = 0;
+  virtual Result<ExecutionRecord> get_execution(const std::string& org_id,
+                                                const std::string& execution_id) = 0;
+  virtual Result<ListExecutionsResponse> list_executions(const ListExecutionsRequest& req) = 0;
+  // Open executions of every org, oldest first: what a restarted runtime must resume.
+  virtual Result<std::vector<ExecutionRecord>> list_open_executions(std::int64_t limit) = 0;
+  // Appends steps (one transaction). NotFound if the execution is missing or foreign.
+  virtual Status append_execution_steps(const std::string& org_id,
+                                        const std::vector<ExecutionStep>& steps) = 0;
+  virtual Result<std::vector<ExecutionStep>> list_execution_steps(
+      const std::string& org_id, const std::string& execution_id) = 0;  // by step_index
+  // Deletes final executions (and their steps) by the retention rules; returns how many.
+  virtual Result<std::int64_t> prune_executions(const RetentionRequest& req) = 0;
+  // Adds one to the org's executions in `month` ("2026-11") atomically; returns the new count.
+  virtual Result<std::int64_t> count_execution(const std::string& org_id,
+                                               const std::string& month) = 0;
+  virtual Result<std::int64_t> executions_in_month(const std::string& org_id,
+                                                   const std::string& month) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
