@@ -18,3 +18,4 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)   # PkgConfig::SODIUM
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)       # PkgConfig::PQXX (no CMake config in 6.4)
 find_package(CURL REQUIRED)                # CURL::libcurl (JWKS fetch; later the LLM gateway and HTTP node)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)   # PkgConfig::HIREDIS
