@@ -3,6 +3,7 @@
 #include "api/accounts.h"
 
 #include <cstdio>
+#include <mutex>
 
 #include "api/json_views.h"
 #include "auth/tokens.h"
@@ -67,6 +68,12 @@ Result<NewAccount> create_account(ApiServices& s, const store::CreateUserRequest
 Result<store::User> provision_external_user(ApiServices& s, const std::string& external_id,
                                             const std::string& email, const std::string& name) {
   if (external_id.empty()) return Error::make(ErrorCode::PermissionDenied, "the token has no subject");
+  // Creating the user and then its organization are two store calls. Without this lock a
+  // concurrent first request for the same subject (a browser fires several at once) found the
+  // user between the two and was answered 403 "you do not belong to any organization".
+  // In-process only: replicas sharing a database can still race in that window.
+  static std::mutex provisioning;
+  std::lock_guard<std::mutex> lock(provisioning);
   auto known = s.store->get_user_by_external_id(external_id);
   if (known.ok()) return known;
   if (known.error().code != ErrorCode::NotFound) return known.take_error();

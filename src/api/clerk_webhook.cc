@@ -72,6 +72,10 @@ Response handle(ApiServices& s, const Request& req) {
   if (type == "user.created" || type == "user.updated") {
     if (external_id.empty()) return Response::error(400, "invalid_argument", "data.id is required", {{"field", "data.id"}});
     auto email = primary_email(data);
+    // Clerk users may have no email (phone or username sign-up). Rejecting them with 400 made
+    // Svix retry forever while the JWT path accepts the same user; use the same placeholder
+    // address as provision_external_user.
+    if (email.empty()) email = external_id + "@users.invalid";
     auto normalized = normalize_email(email);
     if (!normalized.ok()) return http::from_error(normalized.error());
     auto existing = s.store->get_user_by_external_id(external_id);

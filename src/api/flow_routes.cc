@@ -74,7 +74,7 @@ Response list_flows(ApiServices& s, const Request& req, const Caller& c) {
   auto page = s.store->list_flows(lr);
   if (!page.ok()) return http::from_error(page.error());
   auto items = nlohmann::json::array();
-  for (const auto& f : page->items) items.push_back(flow_summary_json(f));
+  for (const auto& f : page->items) items.push_back(flow_summary_json(f, flow_run(s, c.org.id, f.id)));
   return Response::json(200, page_json(std::move(items), page->total, paging->page, paging->page_size));
 }
 
@@ -103,7 +103,8 @@ Response create_flow(ApiServices& s, const Request& req, const Caller& c) {
   auto flow = s.store->create_flow(cr);
   if (!flow.ok()) return http::from_error(flow.error());
   audit(s, c, req, "flow.create", "flow", flow->id, {{"name", flow->name}, {"version", flow->version}});
-  auto r = Response::json(201, flow_json(*flow, warnings_only(diagnostics)));
+  for (auto& w : sync_triggers_after_save(s, c.org.id, flow->id, flow->organism_yaml)) diagnostics.push_back(std::move(w));
+  auto r = Response::json(201, flow_json(*flow, flow_run(s, c.org.id, flow->id), warnings_only(diagnostics)));
   r.headers.set("Location", "/api/flows/" + flow->id);
   r.headers.set("ETag", "\"" + std::to_string(flow->version) + "\"");
   return r;
@@ -123,7 +124,7 @@ Response validate_flow(ApiServices& s, const Request& req, const Caller& c) {
 Response get_flow(ApiServices& s, const Request& req, const Caller& c) {
   auto flow = s.store->get_flow(c.org.id, req.path_param("id").value_or(""));
   if (!flow.ok()) return from_store(flow.error());
-  auto r = Response::json(200, flow_json(*flow));
+  auto r = Response::json(200, flow_json(*flow, flow_run(s, c.org.id, flow->id)));
   r.headers.set("ETag", "\"" + std::to_string(flow->version) + "\"");
   return r;
 }
@@ -145,7 +146,7 @@ Result<std::int64_t> expected_version(const Request& req, const nlohmann::json& 
 
 Response conflict_response(ApiServices& s, const Caller& c, const std::string& flow_id, std::int64_t current) {
   nlohmann::json details = {{"currentVersion", current}};
-  if (auto flow = s.store->get_flow(c.org.id, flow_id); flow.ok()) details["current"] = flow_json(*flow);
+  if (auto flow = s.store->get_flow(c.org.id, flow_id); flow.ok()) details["current"] = flow_json(*flow, flow_run(s, c.org.id, flow->id));
   return Response::error(409, "conflict",
                          "the flow was saved by someone else (now version " + std::to_string(current) +
                              "); reload it and apply your changes again",
@@ -190,7 +191,10 @@ Response put_flow(ApiServices& s, const Request& req, const Caller& c) {
     return from_store(flow.error());
   }
   audit(s, c, req, "flow.update", "flow", flow->id, {{"version", flow->version}});
-  auto r = Response::json(200, flow_json(*flow, warnings_only(diagnostics)));
+  if (yaml->has_value()) {
+    for (auto& w : sync_triggers_after_save(s, c.org.id, flow->id, flow->organism_yaml)) diagnostics.push_back(std::move(w));
+  }
+  auto r = Response::json(200, flow_json(*flow, flow_run(s, c.org.id, flow->id), warnings_only(diagnostics)));
   r.headers.set("ETag", "\"" + std::to_string(flow->version) + "\"");
   return r;
 }
@@ -199,6 +203,7 @@ Response delete_flow(ApiServices& s, const Request& req, const Caller& c) {
   const std::string id = req.path_param("id").value_or("");
   auto r = s.store->delete_flow(c.org.id, id);
   if (!r.ok()) return from_store(r.error());
+  if (s.runtime) s.runtime->forget_flow(c.org.id, id);  // its pump stops, its live logs go
   audit(s, c, req, "flow.delete", "flow", id);
   Response resp;
   resp.status = 204;

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api/json_views.h"
+#include "api/triggers.h"
 #include "flow/loader.h"
 #include "vault/secret_refs.h"
 
@@ -46,6 +47,19 @@ http::Response invalid_yaml_response(const flow::Diagnostics& diagnostics) {
     message += ": " + first->message;
   }
   return http::Response::error(422, "schema_violation", message, std::move(details));
+}
+
+flow::Diagnostics sync_triggers_after_save(ApiServices& s, const std::string& org_id, const std::string& flow_id,
+                                           const std::string& yaml) {
+  auto loaded = flow::load_organism(yaml);
+  if (!loaded.ok()) return {};
+  auto synced = sync_yaml_triggers(s, org_id, flow_id, loaded.organism->triggers);
+  if (synced.ok()) return {};
+  flow::Diagnostic d;
+  d.severity = flow::Diagnostic::Severity::Warning;
+  d.field = "triggers";
+  d.message = "the flow was saved, but its triggers could not be updated: " + synced.error().message;
+  return {d};
 }
 
 flow::Diagnostics warnings_only(const flow::Diagnostics& diagnostics) {

@@ -21,4 +21,9 @@ http::Response invalid_yaml_response(const flow::Diagnostics& diagnostics);
 
 flow::Diagnostics warnings_only(const flow::Diagnostics& diagnostics);
 
+// After a save: brings the flow's YAML-declared triggers into the triggers table (see
+// triggers.h). A failure is returned as a warning for the response, not a failed save.
+flow::Diagnostics sync_triggers_after_save(ApiServices& s, const std::string& org_id, const std::string& flow_id,
+                                           const std::string& yaml);
+
 }  // namespace nextra::api

@@ -91,27 +91,25 @@ nlohmann::json problem_json(const flow::Diagnostic& d) {
           {"severity", d.severity == flow::Diagnostic::Severity::Error ? "error" : "warning"}};
 }
 
-nlohmann::json flow_summary_json(const store::Flow& f) {
-  // status, containerId and errorMessage belong to the runtime (issue #4); until a flow has
-  // a pump it is stopped.
+nlohmann::json flow_summary_json(const store::Flow& f, const FlowRun& run) {
   return {{"id", f.id},
           {"orgId", f.org_id},
           {"userId", f.created_by},
           {"name", f.name},
           {"description", f.description},
-          {"status", "stopped"},
+          {"status", run.status},
           {"version", f.version},
           {"liveVersion", f.live_version ? nlohmann::json(*f.live_version) : nlohmann::json(nullptr)},
           {"createdAt", iso_time(f.created_at_ms)},
           {"updatedAt", iso_time(f.updated_at_ms)}};
 }
 
-nlohmann::json flow_json(const store::Flow& f, const flow::Diagnostics& warnings) {
-  auto j = flow_summary_json(f);
+nlohmann::json flow_json(const store::Flow& f, const FlowRun& run, const flow::Diagnostics& warnings) {
+  auto j = flow_summary_json(f, run);
   j["organismYaml"] = f.organism_yaml;
   j["canvasState"] = stored_json(f.canvas_state);
-  j["containerId"] = nullptr;
-  j["errorMessage"] = nullptr;
+  j["containerId"] = nullptr;  // in-process pumps have no container
+  j["errorMessage"] = run.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.error);
   auto w = nlohmann::json::array();
   for (const auto& d : warnings) w.push_back(problem_json(d));
   j["warnings"] = std::move(w);

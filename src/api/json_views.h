@@ -27,9 +27,15 @@ nlohmann::json secret_json(const store::SecretInfo& secret);
 nlohmann::json audit_json(const store::AuditEntry& entry);
 nlohmann::json problem_json(const flow::Diagnostic& d);
 
+// The runtime's view of a flow (status stopped|starting|running|stopping|error).
+struct FlowRun {
+  std::string status = "stopped";
+  std::string error;
+};
+
 // Flow: everything, with the engine's warnings for its YAML. FlowSummary: no YAML or canvas.
-nlohmann::json flow_json(const store::Flow& flow, const flow::Diagnostics& warnings = {});
-nlohmann::json flow_summary_json(const store::Flow& flow);
+nlohmann::json flow_json(const store::Flow& flow, const FlowRun& run, const flow::Diagnostics& warnings = {});
+nlohmann::json flow_summary_json(const store::Flow& flow, const FlowRun& run);
 nlohmann::json flow_version_json(const store::FlowVersion& v, const store::Flow& flow);
 nlohmann::json flow_version_summary_json(const store::FlowVersion& v, const store::Flow& flow);
 

@@ -23,6 +23,8 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   add_secret_routes(router, services);
   add_audit_routes(router, services);
   add_clerk_webhook(router, services);
+  add_trigger_routes(router, services);
+  add_execution_routes(router, services);
 }
 
 }  // namespace nextra::api

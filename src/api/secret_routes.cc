@@ -41,11 +41,16 @@ Response put_secret(ApiServices& s, const Request& req, const Caller& c) {
   if (!body.ok()) return http::from_error(body.error());
   auto value = required_string(*body, "value", kMaxSecretValue);
   if (!value.ok()) return http::from_error(value.error());
+  // Whether this creates the secret is decided by looking first: comparing the returned
+  // created/updated timestamps (as this did before) calls a replacement within the same
+  // millisecond a creation (201 and a "secret.create" audit entry instead of 200/update).
+  auto existing = s.store->get_secret(c.org.id, *name);
+  if (!existing.ok() && existing.error().code != ErrorCode::NotFound) return http::from_error(existing.error());
+  const bool created = !existing.ok();
   auto sealed = s.vault->seal(c.org.id, *name, *value);
   auto info = s.store->put_secret({c.org.id, *name, std::move(sealed.ciphertext), std::move(sealed.nonce)});
   if (!info.ok()) return http::from_error(info.error());
   if (s.redactor) s.redactor->add(redactor_key(c, *name), *value);
-  const bool created = info->created_at_ms == info->updated_at_ms;
   audit(s, c, req, created ? "secret.create" : "secret.update", "secret", *name);
   return Response::json(created ? 201 : 200, secret_json(*info));
 }

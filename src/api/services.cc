@@ -4,6 +4,15 @@
 
 namespace nextra::api {
 
+FlowRun flow_run(ApiServices& s, const std::string& org_id, const std::string& flow_id) {
+  FlowRun run;
+  if (!s.runtime) return run;
+  auto st = s.runtime->peek(org_id, flow_id);
+  run.status = runtime::flow_state_name(st.state);
+  run.error = st.error;
+  return run;
+}
+
 std::unique_ptr<ApiServices> make_services(store::Store& store, const vault::Vault& vault,
                                            vault::Redactor& redactor, ApiConfig config) {
   auto s = std::make_unique<ApiServices>();

@@ -11,10 +11,13 @@
 #include <optional>
 #include <string>
 
+#include "api/json_views.h"
 #include "auth/jwt.h"
 #include "auth/passwords.h"
 #include "auth/rate_limiter.h"
 #include "store/store.h"
+#include "runtime/log_hub.h"
+#include "runtime/runtime.h"
 #include "vault/redactor.h"
 #include "vault/vault.h"
 
@@ -41,11 +44,18 @@ struct ApiConfig {
   auth::JwtExpectations jwt;
   // One-time first-start token for POST /api/setup; empty when the instance has users.
   std::string setup_token;
+  // Triggers: bodies above this are 413; ?wait=true waits at most this long.
+  std::size_t max_trigger_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds max_wait{120 * 1000};
+  std::chrono::milliseconds default_wait{30 * 1000};
+  std::int64_t webhook_signature_tolerance_s = 300;
 };
 
 // Long-lived, thread-safe parts shared by every request.
 struct ApiServices {
   store::Store* store = nullptr;
+  runtime::Runtime* runtime = nullptr;  // flows, triggers, executions (issue #4)
+  runtime::LogHub* logs = nullptr;
   const vault::Vault* vault = nullptr;
   vault::Redactor* redactor = nullptr;  // secrets written through the API are added here
   ApiConfig config;
@@ -58,6 +68,9 @@ struct ApiServices {
   // The setup token is consumed by the first successful POST /api/setup.
   std::mutex setup_mu;
 };
+
+// The runtime's status of a flow for the Flow/FlowSummary shapes ("stopped" without a runtime).
+FlowRun flow_run(ApiServices& s, const std::string& org_id, const std::string& flow_id);
 
 // Builds the services' own parts (rate limiters, JWKS cache, clock) from `config`.
 std::unique_ptr<ApiServices> make_services(store::Store& store, const vault::Vault& vault,

@@ -58,14 +58,16 @@ Response diff_versions(ApiServices& s, const Request& req, const Caller& c) {
   const std::string id = req.path_param("id").value_or("");
   auto flow = s.store->get_flow(c.org.id, id);
   if (!flow.ok()) return from_store(flow.error(), "flow");
-  // Defaults: the previous version against the latest.
+  // Defaults: `to` is the latest version and `from` the version before `to`. (`from` was
+  // computed from the latest version before `to` was read, so `?to=2` on a flow at version 3
+  // diffed v2 against itself; the docs say "the version before `to`".)
   std::int64_t to = flow->version;
-  std::int64_t from = std::max<std::int64_t>(1, to - 1);
   if (auto t = req.query_param("to")) {
     auto v = positive_integer(*t, "to");
     if (!v.ok()) return http::from_error(v.error());
     to = *v;
   }
+  std::int64_t from = std::max<std::int64_t>(1, to - 1);
   if (auto f = req.query_param("from")) {
     auto v = positive_integer(*f, "from");
     if (!v.ok()) return http::from_error(v.error());
@@ -132,7 +134,8 @@ Response restore_version(ApiServices& s, const Request& req, const Caller& c) {
     return from_store(updated.error(), "flow");
   }
   audit(s, c, req, "flow.restore", "flow", id, {{"restored", *n}, {"version", updated->version}});
-  return Response::json(200, flow_json(*updated, warnings_only(diagnostics)));
+  for (auto& w : sync_triggers_after_save(s, c.org.id, id, updated->organism_yaml)) diagnostics.push_back(std::move(w));
+  return Response::json(200, flow_json(*updated, flow_run(s, c.org.id, updated->id), warnings_only(diagnostics)));
 }
 
 Response publish_version(ApiServices& s, const Request& req, const Caller& c) {
@@ -142,7 +145,7 @@ Response publish_version(ApiServices& s, const Request& req, const Caller& c) {
   auto flow = s.store->set_live_version(c.org.id, id, *n);
   if (!flow.ok()) return from_store(flow.error(), "flow or version");
   audit(s, c, req, "flow.publish", "flow", id, {{"version", *n}});
-  return Response::json(200, flow_json(*flow));
+  return Response::json(200, flow_json(*flow, flow_run(s, c.org.id, flow->id)));
 }
 
 }  // namespace

@@ -11,10 +11,14 @@
 #include "http/health.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "runtime/log_hub.h"
+#include "runtime/runtime.h"
+#include "runtime/scheduler.h"
 #include "store/migrations.h"
 #include "store/store.h"
 #include "vault/master_key.h"
 #include "vault/redactor.h"
+#include "vault/secret_refs.h"
 #include "vault/vault.h"
 
 namespace nextra::app {
@@ -41,6 +45,9 @@ struct App::Impl {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<vault::Vault> vault;
   vault::Redactor redactor;
+  runtime::LogHub logs{1000};
+  std::unique_ptr<runtime::Runtime> runtime;
+  std::unique_ptr<runtime::Scheduler> scheduler;
   std::unique_ptr<api::ApiServices> services;
   std::unique_ptr<http::Server> server;
   std::string database_label;
@@ -95,6 +102,29 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   impl->services = api::make_services(*impl->store, *impl->vault, impl->redactor, std::move(config));
   if (options.clock) impl->services->now_ms = options.clock;
 
+  // The runtime resolves ${secret:NAME} when a flow starts and teaches the redactor every
+  // value it hands out, so no step payload, output or log line shows one.
+  runtime::RuntimeOptions ro;
+  ro.idle_timeout = options.idle_timeout;
+  ro.execution_timeout = options.execution_timeout;
+  ro.now_ms = impl->services->now_ms;
+  Impl* raw = impl.get();
+  ro.resolve_secrets = [raw](const std::string& org_id, const std::string& yaml) -> Result<std::string> {
+    return vault::resolve_secret_refs(yaml, [&](std::string_view name) -> Result<std::string> {
+      auto sealed = raw->store->get_secret(org_id, std::string(name));
+      if (!sealed.ok()) {
+        return Error::make(ErrorCode::NotFound, "secret '" + std::string(name) + "' does not exist");
+      }
+      NEXTRA_ASSIGN_OR_RETURN(auto value, raw->vault->open(org_id, name, {sealed->ciphertext, sealed->nonce}));
+      raw->redactor.add(org_id + "/" + std::string(name), value);
+      return value;
+    });
+  };
+  ro.redact = [raw](std::string text) { return raw->redactor.empty() ? text : raw->redactor.redact(text); };
+  impl->runtime = std::make_unique<runtime::Runtime>(*impl->store, impl->logs, std::move(ro));
+  impl->services->runtime = impl->runtime.get();
+  impl->services->logs = &impl->logs;
+
   // First start: an admin from the environment, or a one-time setup link.
   NEXTRA_ASSIGN_OR_RETURN(auto users, impl->store->count_users());
   if (users == 0) {
@@ -144,6 +174,16 @@ Result<StartInfo> App::start() {
   impl_->server = std::make_unique<http::Server>(so, std::move(router));
   NEXTRA_ASSIGN_OR_RETURN(auto port, impl_->server->start());
 
+  // Triggers accepted before a restart are still queued (or were running): run them now.
+  auto resumed = impl_->runtime->resume_open();
+  if (!resumed.ok()) std::fprintf(stderr, "nextra: could not resume open executions: %s\n", resumed.error().message.c_str());
+  if (o.run_scheduler) {
+    runtime::SchedulerOptions sched;
+    sched.now_ms = impl_->services->now_ms;
+    impl_->scheduler = std::make_unique<runtime::Scheduler>(*impl_->store, *impl_->runtime, sched);
+    impl_->scheduler->start();
+  }
+
   StartInfo info;
   info.port = port;
   std::string host = o.listen_address == "0.0.0.0" || o.listen_address == "::" ? "127.0.0.1" : o.listen_address;
@@ -158,7 +198,13 @@ Result<StartInfo> App::start() {
 }
 
 void App::stop() {
-  if (impl_ && impl_->server) impl_->server->stop();
+  if (!impl_) return;
+  if (impl_->server) impl_->server->stop();  // no new requests; in-flight ones finish
+  if (impl_->scheduler) impl_->scheduler->stop();
+  if (impl_->runtime) impl_->runtime->shutdown();
 }
+
+runtime::Runtime* App::runtime() { return impl_ ? impl_->runtime.get() : nullptr; }
+runtime::Scheduler* App::scheduler() { return impl_ ? impl_->scheduler.get() : nullptr; }
 
 }  // namespace nextra::app

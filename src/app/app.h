@@ -4,6 +4,7 @@
 // master key, builds the API's services and routes, serves the web UI, and runs the HTTP
 // server. Tests build an App in-process on an ephemeral port with a temporary data directory.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -11,6 +12,11 @@
 #include <string>
 
 #include "core/result.h"
+
+namespace nextra::runtime {
+class Runtime;
+class Scheduler;
+}  // namespace nextra::runtime
 
 namespace nextra::app {
 
@@ -36,6 +42,11 @@ struct AppOptions {
   std::string jwks;            // NEXTRA_JWKS: a file or URL
   std::string jwt_issuer;      // NEXTRA_JWT_ISSUER
   std::string jwt_audience;    // NEXTRA_JWT_AUDIENCE
+
+  // The runtime: pumps idle this long stop (scale-to-zero); each execution's deadline.
+  std::chrono::milliseconds idle_timeout{15 * 60 * 1000};
+  std::chrono::milliseconds execution_timeout{5 * 60 * 1000};
+  bool run_scheduler = true;  // fire schedule triggers from this instance
 
   // Tests use cheap argon2id parameters; production keeps the defaults.
   bool fast_password_hashing = false;
@@ -63,8 +74,12 @@ class App {
   ~App();
 
   Result<StartInfo> start();
-  // Graceful: in-flight requests finish. Idempotent.
+  // Graceful: in-flight requests finish, then pumps drain. Idempotent.
   void stop();
+
+  // For tests: the runtime and the scheduler (null before start()).
+  runtime::Runtime* runtime();
+  runtime::Scheduler* scheduler();
 
  private:
   struct Impl;

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kServeUsage =
     "usage: nextra serve [--listen HOST:PORT] [--data-dir DIR] [--database postgres://...] [--saas]\n"
-    "                    [--web-dir DIR] [--threads N] [--no-signup] [--secure-cookies]\n"
+    "                    [--web-dir DIR] [--threads N] [--idle-timeout SECONDS] [--no-signup] [--secure-cookies]\n"
     "environment: NEXTRA_MASTER_KEY, NEXTRA_ADMIN_EMAIL, NEXTRA_ADMIN_PASSWORD,\n"
     "             NEXTRA_CLERK_WEBHOOK_SECRET, NEXTRA_JWKS, NEXTRA_JWT_ISSUER, NEXTRA_JWT_AUDIENCE\n";
 
@@ -100,6 +100,11 @@ int serve_command(const std::vector<std::string>& args) {
       if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), o.threads).ec != std::errc() || o.threads < 0 ||
           o.threads > 256)
         return usage("--threads needs a count from 0 (one per core) to 256");
+    } else if (a == "--idle-timeout") {
+      double secs = 0;
+      if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), secs).ec != std::errc() || secs <= 0 || secs > 86400 * 30)
+        return usage("--idle-timeout needs seconds (a running flow with no activity this long stops; default 900)");
+      o.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
     } else if (a == "--saas") {
       o.saas = true;
     } else if (a == "--no-signup") {

@@ -311,6 +311,14 @@ std::vector<const ListenerInfo*> Pump::listeners() const {
   return out;
 }
 SharedBackend& Pump::backend() { return *impl_->backend_; }
+
+bool Pump::cancel(const std::shared_ptr<Execution>& execution) {
+  if (!execution) return false;
+  std::lock_guard lock(execution->mu);
+  if (execution->finished) return false;
+  impl_->complete_locked(*execution, ExecutionStatus::Cancelled, nullptr, "cancelled");
+  return true;
+}
 std::size_t Pump::live_executions() const { return impl_->live_executions_.load(); }
 
 void check_organism(const flow::OrganismSpec& spec, flow::Diagnostics* diags) {

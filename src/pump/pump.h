@@ -67,6 +67,9 @@ class Pump {
   // (backpressure). NotFound: no such listener; InvalidArgument: wrong payload class;
   // Unavailable: the pump is not running.
   Result<std::shared_ptr<Execution>> inject(std::string_view to, schema::PayloadPtr payload, InjectOptions options = {});
+  // Ends a running execution as Cancelled: its messages still queued are dropped, handlers
+  // already running finish but their emissions are discarded. False if it had already ended.
+  bool cancel(const std::shared_ptr<Execution>& execution);
   // Same for a whole envelope in bytes: it runs the full ingress pipeline first.
   Result<std::shared_ptr<Execution>> inject_envelope(std::string_view bytes, InjectOptions options = {});
 

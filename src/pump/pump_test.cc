@@ -331,6 +331,22 @@ TEST(Pump, AsyncHandlerTimeoutFailsItsExecutionAndThePumpKeepsServing) {
   EXPECT_EQ(run(*pump, "fast", "<Msg><Text>y</Text></Msg>").status, ExecutionStatus::Success);
 }
 
+TEST(Pump, CancelEndsARunningExecutionAndThePumpKeepsServing) {
+  PumpOptions o;
+  o.handler_factories["llm"] = [](const flow::ListenerSpec&, const schema::Schema&) -> Result<std::unique_ptr<Handler>> {
+    return std::unique_ptr<Handler>(std::make_unique<ManualAsync>(400));
+  };
+  auto pump = make_pump(std::string(kSlow).replace(std::string(kSlow).find("0.05"), 4, "30"), o);
+  ASSERT_TRUE(pump);
+  auto exec = pump->inject("slow", payload(*pump, "<Msg><Text>x</Text></Msg>"));
+  ASSERT_TRUE(exec.ok());
+  EXPECT_TRUE(pump->cancel(*exec));
+  auto r = (*exec)->wait();
+  EXPECT_EQ(r.status, ExecutionStatus::Cancelled);
+  EXPECT_FALSE(pump->cancel(*exec));  // already ended
+  EXPECT_EQ(run(*pump, "fast", "<Msg><Text>y</Text></Msg>").status, ExecutionStatus::Success);
+}
+
 // Two deliveries of one fan-out meet at a latch: they can only both pass if they run at the
 // same time. No timing is asserted; a sequential pump would fail the latch wait instead.
 class Rendezvous final : public Handler {

@@ -1,0 +1,131 @@
+#include "api/trigger_submit.h"
+
+#include "api/json_views.h"
+#include "http/error_mapping.h"
+#include "runtime/payload_json.h"
+#include "xml/payload_codec.h"
+
+namespace nextra::api {
+namespace {
+
+using http::Request;
+using http::Response;
+
+bool wants_xml(const Request& req) {
+  auto accept = req.header("Accept").value_or("");
+  return accept.find("xml") != std::string_view::npos && accept.find("json") == std::string_view::npos;
+}
+
+// The payload class a trigger's target accepts, from the flow's YAML as stored (the runtime
+// checks it again against the running version).
+Result<std::string> to_payload_xml(ApiServices& s, const TriggerCall& call, const std::string& target,
+                                   const std::string& body) {
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return Error::invalid("the body must be a JSON object (or send XML)");
+  NEXTRA_ASSIGN_OR_RETURN(auto cls, s.runtime->payload_class(call.org_id, call.flow_id, target));
+  return runtime::json_to_payload_xml(*cls, json);
+}
+
+}  // namespace
+
+nlohmann::json execution_json(const store::ExecutionRecord& e) {
+  auto input = stored_json(e.input);
+  nlohmann::json j = {{"id", e.id},
+                      {"flowId", e.flow_id},
+                      {"flowVersion", e.flow_version},
+                      {"triggerId", e.trigger_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.trigger_id)},
+                      {"status", e.status},
+                      {"input", input},
+                      {"output", e.output.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.output)},
+                      {"error", e.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.error)},
+                      {"attempts", e.attempts},
+                      {"startedAt", iso_time(e.started_at_ms)},
+                      {"finishedAt", iso_time_or_null(e.finished_at_ms)},
+                      {"durationMs", e.finished_at_ms ? nlohmann::json(*e.finished_at_ms - e.started_at_ms)
+                                                      : nlohmann::json(nullptr)}};
+  return j;
+}
+
+http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerCall& call, const std::string& body,
+                              bool body_is_xml) {
+  if (!s.runtime) return Response::error(503, "unavailable", "the runtime is not running");
+  if (call.idempotency_key.size() > 200) {
+    return Response::error(400, "invalid_argument", "Idempotency-Key is longer than 200 characters",
+                           {{"field", "Idempotency-Key"}});
+  }
+  auto target = s.runtime->resolve_target(call.org_id, call.flow_id, call.target);
+  if (!target.ok()) return http::from_error(target.error());
+  std::string payload_xml = body;
+  if (!body_is_xml) {
+    auto converted = to_payload_xml(s, call, *target, body);
+    if (!converted.ok()) return http::from_error(converted.error());
+    payload_xml = std::move(converted).value();
+  }
+  runtime::SubmitRequest sr;
+  sr.org_id = call.org_id;
+  sr.flow_id = call.flow_id;
+  sr.trigger_id = call.trigger_id;
+  sr.target = *target;
+  sr.payload_xml = std::move(payload_xml);
+  sr.idempotency_key = call.idempotency_key;
+  sr.manual = call.manual;
+  auto submitted = s.runtime->submit(sr);
+  if (!submitted.ok()) {
+    const auto& e = submitted.error();
+    if (e.code == ErrorCode::Conflict) return Response::error(409, "flow_stopped", e.message);
+    return http::from_error(e);
+  }
+  const auto& exec = submitted->execution;
+
+  bool wait = false;
+  if (auto w = req.query_param("wait")) wait = *w == "true" || *w == "1";
+  if (!wait) {
+    auto r = Response::json(202, {{"executionId", exec.id}, {"status", exec.status},
+                                  {"location", "/api/executions/" + exec.id}});
+    if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
+    r.headers.set("Location", "/api/executions/" + exec.id);
+    return r;
+  }
+  auto timeout = s.config.default_wait;
+  if (auto t = req.query_param("timeout")) {
+    char* end = nullptr;
+    double secs = std::strtod(t->c_str(), &end);
+    if (end == t->c_str() || *end != '\0' || secs <= 0) {
+      return Response::error(400, "invalid_argument", "timeout must be a number of seconds", {{"field", "timeout"}});
+    }
+    timeout = std::min(s.config.max_wait, std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000)));
+  }
+  auto done = s.runtime->wait(call.org_id, exec.id, timeout);
+  if (!done.ok()) return http::from_error(done.error());
+  if (done->status == "queued" || done->status == "running") {
+    auto r = Response::json(202, {{"executionId", exec.id}, {"status", done->status},
+                                  {"location", "/api/executions/" + exec.id}});
+    r.headers.set("Location", "/api/executions/" + exec.id);
+    return r;
+  }
+  if (done->status != "success") {
+    return Response::error(502, "execution_failed", "the execution ended with status " + done->status,
+                           {{"executionId", exec.id}, {"status", done->status}, {"error", done->error}});
+  }
+  if (wants_xml(req)) {
+    auto r = Response::text(200, done->output, "application/xml");
+    r.headers.set("X-Execution-Id", exec.id);
+    return r;
+  }
+  nlohmann::json output = nullptr;
+  std::string output_type;
+  if (!done->output.empty()) {
+    auto parsed = s.runtime->parse_output(call.org_id, call.flow_id, done->output);
+    if (parsed.ok()) {
+      output = runtime::payload_to_json(**parsed);
+      output_type = (*parsed)->class_name();
+    }
+  }
+  auto r = Response::json(200, {{"executionId", exec.id}, {"status", done->status}, {"outputType", output_type},
+                                {"output", output}});
+  r.headers.set("X-Execution-Id", exec.id);
+  if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
+  return r;
+}
+
+}  // namespace nextra::api

@@ -1,0 +1,170 @@
+#include "runtime/flow_instance.h"
+
+#include <nlohmann/json.hpp>
+
+#include "flow/loader.h"
+#include "xml/payload_codec.h"
+
+namespace nextra::runtime {
+
+FlowInstance::FlowInstance(std::string org_id, std::string flow_id, std::int64_t version, InstanceHooks hooks)
+    : org_id_(std::move(org_id)), flow_id_(std::move(flow_id)), version_(version), hooks_(std::move(hooks)) {}
+
+FlowInstance::~FlowInstance() { stop(); }
+
+Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, std::string flow_id,
+                                                          std::int64_t version, const std::string& yaml,
+                                                          int workers, InstanceHooks hooks) {
+  auto loaded = flow::load_organism(yaml);
+  if (!loaded.ok()) {
+    for (const auto& d : loaded.diagnostics) {
+      if (d.severity != flow::Diagnostic::Severity::Error) continue;
+      Error e = Error::make(ErrorCode::SchemaViolation, "the flow cannot start: " + d.message);
+      e.field = d.field;
+      e.line = d.line;
+      e.column = d.column;
+      return e;
+    }
+    return Error::make(ErrorCode::SchemaViolation, "the flow cannot start");
+  }
+  auto inst = std::unique_ptr<FlowInstance>(new FlowInstance(std::move(org_id), std::move(flow_id), version, std::move(hooks)));
+  pump::PumpOptions options;
+  options.workers = workers;
+  flow::Diagnostics diags;
+  auto spec = std::make_shared<const flow::OrganismSpec>(std::move(*loaded.organism));
+  auto pump = pump::Pump::create(spec, options, pump::make_memory_backend(), &diags);
+  if (!pump.ok()) {
+    Error e = pump.error();
+    e.code = ErrorCode::SchemaViolation;
+    e.message = "the flow cannot start: " + e.message;
+    return e;
+  }
+  inst->pump_ = std::move(pump).value();
+  inst->pump_->add_observer(inst.get());
+  NEXTRA_TRY(inst->pump_->start());
+  inst->started_at_ = inst->hooks_.now_ms();
+  inst->last_activity_ = inst->started_at_;
+  return inst;
+}
+
+Result<schema::PayloadPtr> FlowInstance::parse_for(const std::string& target, const std::string& payload_xml) const {
+  const auto* listener = pump_->find_listener(target);
+  if (!listener || listener->system) {
+    Error e = Error::make(ErrorCode::NotFound, "the flow has no listener '" + target + "'");
+    e.field = "target";
+    return e;
+  }
+  NEXTRA_ASSIGN_OR_RETURN(auto payload, xml::parse_payload(payload_xml, pump_->schema()));
+  if (listener->payload_class && payload->class_name() != listener->payload_class->name) {
+    Error e = Error::make(ErrorCode::SchemaViolation, "listener '" + target + "' accepts " +
+                                                          listener->payload_class->name + ", not " + payload->class_name());
+    e.field = "payload";
+    return e;
+  }
+  return payload;
+}
+
+std::string FlowInstance::default_target() const {
+  for (const auto* l : pump_->listeners()) {
+    if (!l->system) return l->name;
+  }
+  return {};
+}
+
+const schema::PayloadClass* FlowInstance::payload_class_of(const std::string& listener) const {
+  const auto* l = pump_->find_listener(listener);
+  return l && !l->system ? l->payload_class : nullptr;
+}
+
+Status FlowInstance::run(const std::string& execution_id, const std::string& target, const std::string& payload_xml,
+                         std::chrono::milliseconds timeout) {
+  NEXTRA_ASSIGN_OR_RETURN(auto payload, parse_for(target, payload_xml));
+  last_activity_ = hooks_.now_ms();
+  pump::InjectOptions o;
+  o.thread = execution_id;
+  o.timeout = timeout;
+  o.on_complete = [this, execution_id](const pump::ExecutionResult& r) { completed(execution_id, r); };
+  {
+    std::lock_guard lock(mu_);
+    steps_[execution_id];
+  }
+  auto exec = pump_->inject(target, std::move(payload), std::move(o));
+  if (!exec.ok()) {
+    std::lock_guard lock(mu_);
+    steps_.erase(execution_id);
+    return exec.take_error();
+  }
+  std::lock_guard lock(mu_);
+  // A very short execution may already have completed (and erased nothing): only track it
+  // while its steps entry still exists.
+  if (steps_.count(execution_id)) running_[execution_id] = *exec;
+  return {};
+}
+
+void FlowInstance::on_delivered(const pump::Execution& exec, const pump::Message& m, bool unhandled) {
+  if (exec.system) return;
+  const std::string& id = exec.root_thread;
+  store::ExecutionStep step;
+  step.execution_id = id;
+  step.sender = m.from;
+  step.target = m.to;
+  step.payload_class = m.payload ? m.payload->class_name() : "";
+  step.payload = m.payload ? xml::payload_to_xml(*m.payload) : "";
+  if (hooks_.redact) step.payload = hooks_.redact(std::move(step.payload));
+  step.status = unhandled ? "unhandled" : "delivered";
+  step.started_at_ms = hooks_.now_ms();
+  {
+    std::lock_guard lock(mu_);
+    auto it = steps_.find(id);
+    if (it == steps_.end()) return;
+    step.step_index = static_cast<std::int64_t>(it->second.size());
+    it->second.push_back(step);
+  }
+  if (hooks_.logs) {
+    nlohmann::json data = {{"executionId", id},       {"index", step.step_index}, {"from", step.sender},
+                           {"to", step.target},       {"payloadType", step.payload_class},
+                           {"payload", step.payload}, {"unhandled", unhandled}};
+    hooks_.logs->publish(org_id_, flow_id_, id, "step", data.dump(), step.started_at_ms);
+  }
+}
+
+void FlowInstance::completed(const std::string& execution_id, const pump::ExecutionResult& r) {
+  Finished f;
+  f.org_id = org_id_;
+  f.flow_id = flow_id_;
+  f.execution_id = execution_id;
+  f.result = r;
+  {
+    std::lock_guard lock(mu_);
+    auto it = steps_.find(execution_id);
+    if (it != steps_.end()) {
+      f.steps = std::move(it->second);
+      steps_.erase(it);
+    }
+    running_.erase(execution_id);
+  }
+  last_activity_ = hooks_.now_ms();
+  if (hooks_.on_finished) hooks_.on_finished(std::move(f));
+}
+
+bool FlowInstance::cancel(const std::string& execution_id) {
+  std::shared_ptr<pump::Execution> exec;
+  {
+    std::lock_guard lock(mu_);
+    auto it = running_.find(execution_id);
+    if (it == running_.end()) return false;
+    exec = it->second;
+  }
+  return pump_->cancel(exec);
+}
+
+std::int64_t FlowInstance::running() const {
+  std::lock_guard lock(mu_);
+  return static_cast<std::int64_t>(steps_.size());
+}
+
+void FlowInstance::stop() {
+  if (pump_) pump_->shutdown();
+}
+
+}  // namespace nextra::runtime

@@ -1,0 +1,76 @@
+#include "runtime/log_hub.h"
+
+namespace nextra::runtime {
+
+LogHub::LogHub(std::size_t capacity_per_flow) : capacity_(capacity_per_flow ? capacity_per_flow : 1) {}
+
+LogEvent LogHub::publish(const std::string& org_id, const std::string& flow_id, const std::string& execution_id,
+                         std::string type, std::string data, std::int64_t at_ms) {
+  LogEvent ev;
+  std::vector<std::pair<std::uint64_t, Callback>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto k = key(org_id, flow_id);
+    auto& ring = rings_[k];
+    ev = LogEvent{ring.next_id++, flow_id, execution_id, std::move(type), std::move(data), at_ms};
+    ring.events.push_back(ev);
+    while (ring.events.size() > capacity_) ring.events.pop_front();
+    for (const auto& [h, sub] : subs_) {
+      if (sub.key != k) continue;
+      if (!sub.execution_id.empty() && sub.execution_id != execution_id) continue;
+      targets.emplace_back(h, sub.cb);
+    }
+  }
+  std::vector<std::uint64_t> gone;
+  for (auto& [h, cb] : targets) {
+    if (!cb(ev)) gone.push_back(h);
+  }
+  for (auto h : gone) unsubscribe(h);
+  return ev;
+}
+
+std::vector<LogEvent> LogHub::since(const std::string& org_id, const std::string& flow_id, std::int64_t after_id,
+                                    std::size_t limit) const {
+  std::lock_guard lock(mu_);
+  std::vector<LogEvent> out;
+  auto it = rings_.find(key(org_id, flow_id));
+  if (it == rings_.end()) return out;
+  for (const auto& ev : it->second.events) {
+    if (ev.id <= after_id) continue;
+    out.push_back(ev);
+    if (out.size() >= limit) break;
+  }
+  return out;
+}
+
+std::vector<LogEvent> LogHub::of_execution(const std::string& org_id, const std::string& flow_id,
+                                           const std::string& execution_id) const {
+  std::lock_guard lock(mu_);
+  std::vector<LogEvent> out;
+  auto it = rings_.find(key(org_id, flow_id));
+  if (it == rings_.end()) return out;
+  for (const auto& ev : it->second.events) {
+    if (ev.execution_id == execution_id) out.push_back(ev);
+  }
+  return out;
+}
+
+std::uint64_t LogHub::subscribe(const std::string& org_id, const std::string& flow_id,
+                                const std::string& execution_id, Callback cb) {
+  std::lock_guard lock(mu_);
+  auto h = next_sub_++;
+  subs_[h] = Sub{key(org_id, flow_id), execution_id, std::move(cb)};
+  return h;
+}
+
+void LogHub::unsubscribe(std::uint64_t handle) {
+  std::lock_guard lock(mu_);
+  subs_.erase(handle);
+}
+
+void LogHub::drop_flow(const std::string& org_id, const std::string& flow_id) {
+  std::lock_guard lock(mu_);
+  rings_.erase(key(org_id, flow_id));
+}
+
+}  // namespace nextra::runtime

@@ -1,0 +1,596 @@
+#include "runtime/runtime.h"
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/uuid.h"
+#include "flow/loader.h"
+#include "runtime/flow_instance.h"
+#include "runtime/payload_json.h"
+#include "xml/payload_codec.h"
+
+namespace nextra::runtime {
+
+const char* flow_state_name(FlowState s) {
+  switch (s) {
+    case FlowState::Stopped: return "stopped";
+    case FlowState::Starting: return "starting";
+    case FlowState::Running: return "running";
+    case FlowState::Stopping: return "stopping";
+    case FlowState::Error: return "error";
+  }
+  return "stopped";
+}
+
+namespace {
+
+const char* record_status(pump::ExecutionStatus s) {
+  switch (s) {
+    case pump::ExecutionStatus::Success: return "success";
+    case pump::ExecutionStatus::Error: return "error";
+    case pump::ExecutionStatus::Timeout: return "timeout";
+    case pump::ExecutionStatus::Cancelled: return "cancelled";
+    case pump::ExecutionStatus::Running: return "error";
+  }
+  return "error";
+}
+
+std::string month_of(std::int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
+  return buf;
+}
+
+std::string key_of(const std::string& org_id, const std::string& flow_id) { return org_id + "/" + flow_id; }
+
+// The `input` column: where the payload went and what it was, enough to run it again.
+std::string input_json(const std::string& target, const std::string& payload_xml) {
+  return nlohmann::json{{"target", target}, {"payload", payload_xml}}.dump();
+}
+
+}  // namespace
+
+class Runtime::Impl {
+ public:
+  struct FlowEntry {
+    std::unique_ptr<FlowInstance> instance;
+    FlowState state = FlowState::Stopped;
+    std::string error;
+    bool stopped_by_user = false;
+    bool idle_stopped = false;
+  };
+
+  Impl(store::Store& store, LogHub& logs, RuntimeOptions options)
+      : store_(store), logs_(logs), options_(std::move(options)) {
+    if (!options_.now_ms) {
+      options_.now_ms = [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      };
+    }
+    writer_ = std::thread([this] { write_loop(); });
+    maintenance_ = std::thread([this] { maintenance_loop(); });
+  }
+
+  ~Impl() { shutdown(); }
+
+  std::int64_t now() const { return options_.now_ms(); }
+
+  // ---- flows ----------------------------------------------------------------------------
+
+  Result<FlowStatus> start_flow(const std::string& org_id, const std::string& flow_id, bool by_user) {
+    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
+    const std::int64_t version = flow.live_version.value_or(flow.version);
+    std::unique_lock lock(mu_);
+    auto& entry = flows_[key_of(org_id, flow_id)];
+    if (by_user) entry.stopped_by_user = false;
+    if (entry.instance && entry.state == FlowState::Running && entry.instance->version() == version) {
+      return status_locked(entry);
+    }
+    std::unique_ptr<FlowInstance> old = std::move(entry.instance);
+    entry.state = FlowState::Starting;
+    lock.unlock();
+    if (old) old->stop();  // a new version replaces the running one
+    publish_state(org_id, flow_id, FlowState::Starting, version, "");
+
+    auto started = start_instance(org_id, flow_id, version);
+    lock.lock();
+    auto& e = flows_[key_of(org_id, flow_id)];
+    if (!started.ok()) {
+      e.state = FlowState::Error;
+      e.error = started.error().message;
+      lock.unlock();
+      publish_state(org_id, flow_id, FlowState::Error, version, started.error().message);
+      return started.take_error();
+    }
+    e.instance = std::move(started).value();
+    e.state = FlowState::Running;
+    e.error.clear();
+    e.idle_stopped = false;
+    auto st = status_locked(e);
+    lock.unlock();
+    publish_state(org_id, flow_id, FlowState::Running, version, "");
+    return st;
+  }
+
+  Result<std::unique_ptr<FlowInstance>> start_instance(const std::string& org_id, const std::string& flow_id,
+                                                       std::int64_t version) {
+    NEXTRA_ASSIGN_OR_RETURN(auto v, store_.get_flow_version(org_id, flow_id, version));
+    std::string yaml = v.organism_yaml;
+    if (options_.resolve_secrets) {
+      NEXTRA_ASSIGN_OR_RETURN(yaml, options_.resolve_secrets(org_id, yaml));
+    }
+    InstanceHooks hooks;
+    hooks.logs = &logs_;
+    hooks.now_ms = options_.now_ms;
+    hooks.redact = options_.redact;
+    hooks.on_finished = [this](Finished f) { enqueue_finished(std::move(f)); };
+    return FlowInstance::start(org_id, flow_id, version, yaml, options_.workers_per_flow, std::move(hooks));
+  }
+
+  Result<FlowStatus> stop_flow(const std::string& org_id, const std::string& flow_id, bool by_user, bool idle) {
+    NEXTRA_TRY(store_.get_flow(org_id, flow_id));  // NotFound for foreign flows
+    std::unique_lock lock(mu_);
+    auto& entry = flows_[key_of(org_id, flow_id)];
+    if (by_user) entry.stopped_by_user = true;
+    std::unique_ptr<FlowInstance> inst = std::move(entry.instance);
+    const std::int64_t version = inst ? inst->version() : 0;
+    entry.state = inst ? FlowState::Stopping : FlowState::Stopped;
+    lock.unlock();
+    if (inst) {
+      publish_state(org_id, flow_id, FlowState::Stopping, version, "");
+      inst->stop();
+      inst.reset();
+    }
+    lock.lock();
+    auto& e = flows_[key_of(org_id, flow_id)];
+    e.state = FlowState::Stopped;
+    e.idle_stopped = idle;
+    auto st = status_locked(e);
+    lock.unlock();
+    publish_state(org_id, flow_id, FlowState::Stopped, version, "");
+    return st;
+  }
+
+  Result<FlowStatus> status(const std::string& org_id, const std::string& flow_id) {
+    NEXTRA_TRY(store_.get_flow(org_id, flow_id));
+    std::lock_guard lock(mu_);
+    auto it = flows_.find(key_of(org_id, flow_id));
+    if (it == flows_.end()) return FlowStatus{};
+    return status_locked(it->second);
+  }
+
+  FlowStatus status_locked(const FlowEntry& e) const {
+    FlowStatus s;
+    s.state = e.state;
+    s.error = e.error;
+    s.stopped_by_user = e.stopped_by_user;
+    s.idle_stopped = e.idle_stopped;
+    if (e.instance) {
+      s.version = e.instance->version();
+      s.started_at_ms = e.instance->started_at_ms();
+      s.running_executions = e.instance->running();
+    }
+    return s;
+  }
+
+  void publish_state(const std::string& org_id, const std::string& flow_id, FlowState state, std::int64_t version,
+                     const std::string& error) {
+    nlohmann::json data = {{"state", flow_state_name(state)}, {"version", version}};
+    if (!error.empty()) data["error"] = error;
+    logs_.publish(org_id, flow_id, "", "flow.state", data.dump(), now());
+  }
+
+  // The running instance for a submission; starts the flow if it is not stopped by its user
+  // (or if the run is manual). Returns the entry's instance pointer under mu_ discipline: the
+  // instance stays alive while `hold` is kept.
+  Result<FlowInstance*> running_instance(const std::string& org_id, const std::string& flow_id, bool manual) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = flows_.find(key_of(org_id, flow_id));
+      if (it != flows_.end()) {
+        if (it->second.stopped_by_user && !manual) {
+          return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
+        }
+        if (it->second.instance && it->second.state == FlowState::Running) return it->second.instance.get();
+      }
+    }
+    NEXTRA_TRY(start_flow(org_id, flow_id, /*by_user=*/manual));
+    std::lock_guard lock(mu_);
+    auto it = flows_.find(key_of(org_id, flow_id));
+    if (it == flows_.end() || !it->second.instance) return Error::make(ErrorCode::Unavailable, "the flow stopped while starting");
+    return it->second.instance.get();
+  }
+
+  // ---- executions -----------------------------------------------------------------------
+
+  Result<Submitted> submit(const SubmitRequest& req) {
+    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(req.org_id, req.flow_id));
+    (void)flow;
+    std::lock_guard run_lock(run_mu_);  // instances are not stopped while a submission runs
+    NEXTRA_ASSIGN_OR_RETURN(FlowInstance * inst, running_instance(req.org_id, req.flow_id, req.manual));
+    const std::string target = req.target.empty() ? inst->default_target() : req.target;
+    NEXTRA_TRY(inst->parse_for(target, req.payload_xml));  // refuse bad input before recording it
+
+    store::CreateExecutionRequest cr;
+    cr.id = new_uuid_v4();
+    cr.org_id = req.org_id;
+    cr.flow_id = req.flow_id;
+    cr.flow_version = inst->version();
+    cr.trigger_id = req.trigger_id;
+    cr.status = "queued";
+    cr.input = input_json(target, req.payload_xml);
+    cr.idempotency_key = req.idempotency_key;
+    cr.started_at_ms = now();
+    NEXTRA_ASSIGN_OR_RETURN(auto created, store_.create_execution(cr));
+    if (!created.created) return Submitted{std::move(created.execution), false};
+    (void)store_.count_execution(req.org_id, month_of(cr.started_at_ms));
+    NEXTRA_TRY(launch(*inst, created.execution, target, req.payload_xml, /*already_running=*/false));
+    return Submitted{std::move(created.execution), true};
+  }
+
+  Status launch(FlowInstance& inst, store::ExecutionRecord& rec, const std::string& target,
+                const std::string& payload_xml, bool already_running) {
+    if (!already_running) {
+      NEXTRA_ASSIGN_OR_RETURN(rec, store_.start_execution(rec.org_id, rec.id, now()));
+    }
+    logs_.publish(rec.org_id, rec.flow_id, rec.id, "execution.started",
+                  nlohmann::json{{"executionId", rec.id}, {"triggerId", rec.trigger_id}, {"target", target},
+                                 {"version", rec.flow_version}}
+                      .dump(),
+                  now());
+    auto ran = inst.run(rec.id, target, payload_xml, options_.execution_timeout);
+    if (!ran.ok()) {
+      store::FinishExecutionRequest fr{rec.org_id, rec.id, "error", "", ran.error().message, now()};
+      (void)store_.finish_execution(fr);
+      notify(rec.id);
+      return ran;
+    }
+    return {};
+  }
+
+  void enqueue_finished(Finished f) {
+    std::lock_guard lock(writer_mu_);
+    finished_.push_back(std::move(f));
+    writer_cv_.notify_one();
+  }
+
+  void write_loop() {
+    std::unique_lock lock(writer_mu_);
+    while (true) {
+      writer_cv_.wait(lock, [&] { return stopping_writer_ || !finished_.empty(); });
+      if (finished_.empty() && stopping_writer_) return;
+      Finished f = std::move(finished_.front());
+      finished_.pop_front();
+      lock.unlock();
+      record(f);
+      lock.lock();
+    }
+  }
+
+  void record(const Finished& f) {
+    if (!f.steps.empty()) (void)store_.append_execution_steps(f.org_id, f.steps);
+    store::FinishExecutionRequest fr;
+    fr.org_id = f.org_id;
+    fr.execution_id = f.execution_id;
+    fr.status = record_status(f.result.status);
+    if (f.result.output) fr.output = xml::payload_to_xml(*f.result.output);
+    if (options_.redact) fr.output = options_.redact(fr.output);
+    fr.error = f.result.error;
+    fr.finished_at_ms = now();
+    (void)store_.finish_execution(fr);
+    nlohmann::json data = {{"executionId", f.execution_id},
+                           {"status", fr.status},
+                           {"error", fr.error},
+                           {"output", fr.output},
+                           {"messages", f.result.messages},
+                           {"elapsedMs", std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count()}};
+    logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", data.dump(), now());
+    notify(f.execution_id);
+  }
+
+  void notify(const std::string&) {
+    std::lock_guard lock(wait_mu_);
+    ++finished_generation_;
+    wait_cv_.notify_all();
+  }
+
+  Result<store::ExecutionRecord> wait(const std::string& org_id, const std::string& id, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (true) {
+      std::uint64_t gen;
+      {
+        std::lock_guard lock(wait_mu_);
+        gen = finished_generation_;
+      }
+      NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
+      if (rec.status != "queued" && rec.status != "running") return rec;
+      std::unique_lock lock(wait_mu_);
+      if (!wait_cv_.wait_until(lock, deadline, [&] { return finished_generation_ != gen || shutting_down_; })) return rec;
+      if (shutting_down_) return rec;
+    }
+  }
+
+  Result<store::ExecutionRecord> cancel(const std::string& org_id, const std::string& id) {
+    NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
+    if (rec.status != "queued" && rec.status != "running") {
+      return Error::make(ErrorCode::Conflict, "the execution already ended (" + rec.status + ")");
+    }
+    bool cancelled = false;
+    {
+      std::lock_guard lock(mu_);
+      auto it = flows_.find(key_of(org_id, rec.flow_id));
+      if (it != flows_.end() && it->second.instance) cancelled = it->second.instance->cancel(id);
+    }
+    if (cancelled) return wait(org_id, id, std::chrono::seconds(10));
+    // Not in a pump (queued, or left by a previous process): end the record directly.
+    store::FinishExecutionRequest fr{org_id, id, "cancelled", "", "cancelled", now()};
+    auto fin = store_.finish_execution(fr);
+    notify(id);
+    if (!fin.ok() && fin.error().code == ErrorCode::Conflict) return store_.get_execution(org_id, id);
+    return fin;
+  }
+
+  Status resume_open() {
+    NEXTRA_ASSIGN_OR_RETURN(auto open, store_.list_open_executions(100000));
+    for (auto& rec : open) {
+      auto input = nlohmann::json::parse(rec.input, nullptr, false);
+      const std::string target = input.is_object() ? input.value("target", std::string()) : std::string();
+      const std::string payload = input.is_object() ? input.value("payload", std::string()) : std::string();
+      std::lock_guard run_lock(run_mu_);
+      auto inst = running_instance(rec.org_id, rec.flow_id, /*manual=*/true);
+      if (!inst.ok()) {
+        store::FinishExecutionRequest fr{rec.org_id, rec.id, "error", "", "could not resume: " + inst.error().message, now()};
+        (void)store_.finish_execution(fr);
+        continue;
+      }
+      (void)launch(**inst, rec, target, payload, /*already_running=*/rec.status == "running");
+    }
+    return {};
+  }
+
+  // ---- parsed flows, for triggers -----------------------------------------------------------
+
+  Result<std::shared_ptr<const flow::OrganismSpec>> spec(const std::string& org_id, const std::string& flow_id,
+                                                         std::int64_t version) {
+    if (version == 0) {
+      NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
+      version = flow.live_version.value_or(flow.version);
+    }
+    const std::string k = key_of(org_id, flow_id) + "@" + std::to_string(version);
+    {
+      std::lock_guard lock(spec_mu_);
+      auto it = specs_.find(k);
+      if (it != specs_.end()) return it->second;
+    }
+    NEXTRA_ASSIGN_OR_RETURN(auto v, store_.get_flow_version(org_id, flow_id, version));
+    auto loaded = flow::load_organism(v.organism_yaml);
+    if (!loaded.ok()) return Error::make(ErrorCode::SchemaViolation, "the flow's YAML does not validate");
+    auto sp = std::make_shared<const flow::OrganismSpec>(std::move(*loaded.organism));
+    std::lock_guard lock(spec_mu_);
+    if (specs_.size() >= 256) specs_.clear();  // bounded; re-parsing is cheap
+    specs_[k] = sp;
+    return sp;
+  }
+
+  Result<std::string> resolve_target(const std::string& org_id, const std::string& flow_id, const std::string& target) {
+    NEXTRA_ASSIGN_OR_RETURN(auto sp, spec(org_id, flow_id, 0));
+    if (target.empty()) {
+      for (const auto& l : sp->listeners) {
+        if (l.handler != "output") return l.name;
+      }
+      if (!sp->listeners.empty()) return sp->listeners.front().name;
+      return Error::make(ErrorCode::NotFound, "the flow has no listeners");
+    }
+    for (const auto& l : sp->listeners) {
+      if (l.name == target) return l.name;
+    }
+    Error e = Error::make(ErrorCode::NotFound, "the flow has no listener '" + target + "'");
+    e.field = "target";
+    return e;
+  }
+
+  Result<std::shared_ptr<const schema::PayloadClass>> payload_class(const std::string& org_id, const std::string& flow_id,
+                                                                    const std::string& target) {
+    NEXTRA_ASSIGN_OR_RETURN(auto sp, spec(org_id, flow_id, 0));
+    for (const auto& l : sp->listeners) {
+      if (l.name != target) continue;
+      const auto* cls = sp->schema->find(l.payload_class);
+      if (!cls) break;
+      return std::shared_ptr<const schema::PayloadClass>(sp, cls);  // keeps the spec alive
+    }
+    Error e = Error::make(ErrorCode::NotFound, "the flow has no listener '" + target + "'");
+    e.field = "target";
+    return e;
+  }
+
+  Result<schema::PayloadPtr> parse_output(const std::string& org_id, const std::string& flow_id, const std::string& xml,
+                                          std::int64_t version) {
+    NEXTRA_ASSIGN_OR_RETURN(auto sp, spec(org_id, flow_id, version));
+    NEXTRA_ASSIGN_OR_RETURN(auto payload, xml::parse_payload(xml, *sp->schema));
+    // The payload points into the spec's schema: keep the spec alive with it.
+    struct Held {
+      std::shared_ptr<const flow::OrganismSpec> spec;
+      schema::PayloadPtr payload;
+    };
+    auto held = std::make_shared<Held>(Held{sp, payload});
+    return schema::PayloadPtr(held, held->payload.get());
+  }
+
+  // ---- maintenance ------------------------------------------------------------------------
+
+  void maintenance_loop() {
+    std::unique_lock lock(maint_mu_);
+    while (!stopping_maint_) {
+      maint_cv_.wait_for(lock, options_.maintenance_interval, [&] { return stopping_maint_; });
+      if (stopping_maint_) return;
+      lock.unlock();
+      stop_idle_flows();
+      prune();
+      lock.lock();
+    }
+  }
+
+  void stop_idle_flows() {
+    std::vector<std::pair<std::string, std::string>> idle;
+    const auto t = now();
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [k, e] : flows_) {
+        if (!e.instance || e.state != FlowState::Running) continue;
+        if (e.instance->running() > 0) continue;
+        if (t - e.instance->last_activity_ms() < options_.idle_timeout.count()) continue;
+        auto slash = k.find('/');
+        idle.emplace_back(k.substr(0, slash), k.substr(slash + 1));
+      }
+    }
+    std::lock_guard run_lock(run_mu_);
+    for (const auto& [org, flow] : idle) (void)stop_flow(org, flow, /*by_user=*/false, /*idle=*/true);
+  }
+
+  void prune() {
+    std::vector<std::pair<std::string, std::string>> flows;
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [k, e] : flows_) {
+        auto slash = k.find('/');
+        flows.emplace_back(k.substr(0, slash), k.substr(slash + 1));
+      }
+    }
+    for (const auto& [org, flow] : flows) {
+      store::RetentionRequest rr;
+      rr.org_id = org;
+      rr.flow_id = flow;
+      rr.keep_newest = options_.retention_keep;
+      rr.older_than_ms = now() - std::chrono::duration_cast<std::chrono::milliseconds>(options_.retention_age).count();
+      (void)store_.prune_executions(rr);
+    }
+  }
+
+  void forget(const std::string& org_id, const std::string& flow_id) {
+    std::unique_ptr<FlowInstance> inst;
+    {
+      std::lock_guard lock(mu_);
+      auto it = flows_.find(key_of(org_id, flow_id));
+      if (it != flows_.end()) {
+        inst = std::move(it->second.instance);
+        flows_.erase(it);
+      }
+    }
+    if (inst) inst->stop();
+    logs_.drop_flow(org_id, flow_id);
+  }
+
+  void shutdown() {
+    {
+      std::lock_guard lock(maint_mu_);
+      if (stopping_maint_) return;
+      stopping_maint_ = true;
+      maint_cv_.notify_all();
+    }
+    if (maintenance_.joinable()) maintenance_.join();
+    std::map<std::string, FlowEntry> flows;
+    {
+      std::lock_guard lock(mu_);
+      flows.swap(flows_);
+    }
+    for (auto& [k, e] : flows) {
+      if (e.instance) e.instance->stop();
+    }
+    {
+      std::lock_guard lock(writer_mu_);
+      stopping_writer_ = true;
+      writer_cv_.notify_all();
+    }
+    if (writer_.joinable()) writer_.join();
+    {
+      std::lock_guard lock(wait_mu_);
+      shutting_down_ = true;
+      wait_cv_.notify_all();
+    }
+  }
+
+  store::Store& store_;
+  LogHub& logs_;
+  RuntimeOptions options_;
+
+  std::mutex run_mu_;  // serialises starting/stopping instances against submissions
+  std::mutex mu_;      // guards flows_
+  std::map<std::string, FlowEntry> flows_;
+
+  std::mutex writer_mu_;
+  std::condition_variable writer_cv_;
+  std::deque<Finished> finished_;
+  bool stopping_writer_ = false;
+  std::thread writer_;
+
+  std::mutex wait_mu_;
+  std::condition_variable wait_cv_;
+  std::uint64_t finished_generation_ = 0;
+  bool shutting_down_ = false;
+
+  std::mutex spec_mu_;
+  std::map<std::string, std::shared_ptr<const flow::OrganismSpec>> specs_;
+
+  std::mutex maint_mu_;
+  std::condition_variable maint_cv_;
+  bool stopping_maint_ = false;
+  std::thread maintenance_;
+};
+
+Runtime::Runtime(store::Store& store, LogHub& logs, RuntimeOptions options)
+    : impl_(std::make_unique<Impl>(store, logs, std::move(options))) {}
+Runtime::~Runtime() = default;
+
+Result<FlowStatus> Runtime::start_flow(const std::string& org_id, const std::string& flow_id) {
+  std::lock_guard run_lock(impl_->run_mu_);
+  return impl_->start_flow(org_id, flow_id, /*by_user=*/true);
+}
+Result<FlowStatus> Runtime::stop_flow(const std::string& org_id, const std::string& flow_id) {
+  std::lock_guard run_lock(impl_->run_mu_);
+  return impl_->stop_flow(org_id, flow_id, /*by_user=*/true, /*idle=*/false);
+}
+Result<FlowStatus> Runtime::status(const std::string& org_id, const std::string& flow_id) {
+  return impl_->status(org_id, flow_id);
+}
+FlowStatus Runtime::peek(const std::string& org_id, const std::string& flow_id) {
+  std::lock_guard lock(impl_->mu_);
+  auto it = impl_->flows_.find(key_of(org_id, flow_id));
+  return it == impl_->flows_.end() ? FlowStatus{} : impl_->status_locked(it->second);
+}
+Result<Submitted> Runtime::submit(const SubmitRequest& req) { return impl_->submit(req); }
+Result<store::ExecutionRecord> Runtime::wait(const std::string& org_id, const std::string& id,
+                                             std::chrono::milliseconds timeout) {
+  return impl_->wait(org_id, id, timeout);
+}
+Result<store::ExecutionRecord> Runtime::cancel(const std::string& org_id, const std::string& id) {
+  return impl_->cancel(org_id, id);
+}
+Result<std::string> Runtime::resolve_target(const std::string& org_id, const std::string& flow_id,
+                                            const std::string& target) {
+  return impl_->resolve_target(org_id, flow_id, target);
+}
+Result<std::shared_ptr<const schema::PayloadClass>> Runtime::payload_class(const std::string& org_id,
+                                                                           const std::string& flow_id,
+                                                                           const std::string& target) {
+  return impl_->payload_class(org_id, flow_id, target);
+}
+Result<schema::PayloadPtr> Runtime::parse_output(const std::string& org_id, const std::string& flow_id,
+                                                 const std::string& xml, std::int64_t version) {
+  return impl_->parse_output(org_id, flow_id, xml, version);
+}
+Status Runtime::resume_open() { return impl_->resume_open(); }
+void Runtime::shutdown() { impl_->shutdown(); }
+void Runtime::forget_flow(const std::string& org_id, const std::string& flow_id) { impl_->forget(org_id, flow_id); }
+std::int64_t Runtime::now_ms() const { return impl_->now(); }
+
+}  // namespace nextra::runtime
