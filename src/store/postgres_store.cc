@@ -1,4 +1,5 @@
-// PostgreSQL backend through libpqxx 6.4: one connection, one pqxx::work per Store call.
+// PostgreSQL backend through libpqxx 6.4: a small pool of connections, one pqxx::work per
+// Store call.
 // libpqxx throws; every exception is caught here and becomes an Error (style.md §6.4).
 #include <optional>
 #define PQXX_HAVE_OPTIONAL 1  // Debian's pqxx config omits it (stack.md §6)
@@ -160,10 +161,18 @@ class PostgresDriver final : public SqlDriver {
 
 }  // namespace
 
+// Connections per store: enough for the io threads and the runtime's writers to overlap
+// their round trips; PostgreSQL's default max_connections (100) leaves room for many stores.
+constexpr std::size_t kPostgresPoolSize = 8;
+
 Result<std::unique_ptr<Store>> make_postgres_store(const std::string& url) {
-  auto driver = std::make_unique<PostgresDriver>(url);
-  NEXTRA_TRY(driver->connect());
-  return make_sql_store(std::move(driver));
+  auto connect = [url]() -> Result<std::unique_ptr<SqlDriver>> {
+    auto driver = std::make_unique<PostgresDriver>(url);
+    NEXTRA_TRY(driver->connect());
+    return std::unique_ptr<SqlDriver>(std::move(driver));
+  };
+  NEXTRA_ASSIGN_OR_RETURN(auto first, connect());
+  return make_sql_store(std::move(first), connect, kPostgresPoolSize);
 }
 
 }  // namespace nextra::store

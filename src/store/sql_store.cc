@@ -1,5 +1,6 @@
 #include "store/sql_store.h"
 
+#include <condition_variable>
 #include <mutex>
 #include <utility>
 
@@ -86,11 +87,25 @@ AuditEntry audit_from(const SqlRow& r) {
 
 
 class SqlStore final : public Store {
+  // One connection and the helpers bound to it; used by one transaction at a time.
+  struct Connection {
+    explicit Connection(std::unique_ptr<SqlDriver> d) : db(std::move(d)), accounts(*db), runtime(*db) {}
+    std::unique_ptr<SqlDriver> db;
+    sql::SqlAccounts accounts;
+    sql::SqlRuntime runtime;
+  };
+
  public:
-  explicit SqlStore(std::unique_ptr<SqlDriver> db) : db_(std::move(db)) {}
+  SqlStore(std::unique_ptr<SqlDriver> first, DriverFactory more, std::size_t max_connections)
+      : dialect_(first->dialect()),
+        more_(std::move(more)),
+        max_connections_(more_ ? std::max<std::size_t>(1, max_connections) : 1) {
+    sessions_.push_back(std::make_unique<Connection>(std::move(first)));
+    free_.push_back(sessions_.back().get());
+  }
 
   Result<std::int64_t> schema_version() override {
-    return tx([&]() { return applied_migration_version(*db_); });
+    return tx([&]() { return applied_migration_version(*db()); });
   }
 
   // ---- users and organizations ----
@@ -124,20 +139,20 @@ class SqlStore final : public Store {
   }
 
   Result<User> update_user(const UpdateUserRequest& req) override {
-    return tx([&]() { return accounts_.update_user(req); });
+    return tx([&]() { return accounts().update_user(req); });
   }
 
   Result<UpsertExternalUserResponse> upsert_external_user(
       const UpsertExternalUserRequest& req) override {
-    return tx([&]() { return accounts_.upsert_external_user(req); });
+    return tx([&]() { return accounts().upsert_external_user(req); });
   }
 
   Status delete_user(const std::string& user_id) override {
-    return tx([&]() { return accounts_.delete_user(user_id); });
+    return tx([&]() { return accounts().delete_user(user_id); });
   }
 
   Result<std::int64_t> count_users() override {
-    return tx([&]() { return accounts_.count_users(); });
+    return tx([&]() { return accounts().count_users(); });
   }
 
   Result<Organization> create_organization(const CreateOrganizationRequest& req) override {
@@ -160,7 +175,7 @@ class SqlStore final : public Store {
   }
 
   Result<Organization> set_plan(const std::string& org_id, const std::string& plan) override {
-    return tx([&]() { return accounts_.set_plan(org_id, plan); });
+    return tx([&]() { return accounts().set_plan(org_id, plan); });
   }
 
   Result<std::vector<OrganizationWithRole>> list_organizations_for_user(
@@ -233,16 +248,16 @@ class SqlStore final : public Store {
   // ---- invitations ----
 
   Result<Invitation> create_invitation(const CreateInvitationRequest& req) override {
-    return tx([&]() { return accounts_.create_invitation(req); });
+    return tx([&]() { return accounts().create_invitation(req); });
   }
 
   Result<std::vector<Invitation>> list_invitations(const std::string& org_id,
                                                    std::int64_t now) override {
-    return tx([&]() { return accounts_.list_invitations(org_id, now); });
+    return tx([&]() { return accounts().list_invitations(org_id, now); });
   }
 
   Result<AcceptInvitationResponse> accept_invitation(const AcceptInvitationRequest& req) override {
-    return tx([&]() { return accounts_.accept_invitation(req); });
+    return tx([&]() { return accounts().accept_invitation(req); });
   }
 
   // ---- flows ----
@@ -288,7 +303,7 @@ class SqlStore final : public Store {
     std::string where = "org_id = ? AND deleted_at IS NULL";
     Params params{req.org_id};
     if (!req.name_contains.empty()) {
-      where += db_->dialect() == Dialect::Sqlite ? " AND instr(name, ?) > 0"
+      where += dialect_ == Dialect::Sqlite ? " AND instr(name, ?) > 0"
                                                  : " AND strpos(name, ?) > 0";
       params.emplace_back(req.name_contains);
     }
@@ -561,70 +576,70 @@ class SqlStore final : public Store {
   // ---- triggers and executions (sql_store_runtime.cc) ----
 
   Result<Trigger> create_trigger(const CreateTriggerRequest& req) override {
-    return tx([&]() { return runtime_.create_trigger(req); });
+    return tx([&]() { return runtime().create_trigger(req); });
   }
   Result<Trigger> get_trigger(const std::string& org_id, const std::string& trigger_id) override {
-    return tx([&]() { return runtime_.get_trigger(org_id, trigger_id); });
+    return tx([&]() { return runtime().get_trigger(org_id, trigger_id); });
   }
   Result<std::vector<Trigger>> list_triggers(const std::string& org_id,
                                              const std::string& flow_id) override {
-    return tx([&]() { return runtime_.list_triggers(org_id, flow_id); });
+    return tx([&]() { return runtime().list_triggers(org_id, flow_id); });
   }
   Result<Trigger> update_trigger(const UpdateTriggerRequest& req) override {
-    return tx([&]() { return runtime_.update_trigger(req); });
+    return tx([&]() { return runtime().update_trigger(req); });
   }
   Status delete_trigger(const std::string& org_id, const std::string& trigger_id) override {
-    return tx([&]() { return runtime_.delete_trigger(org_id, trigger_id); });
+    return tx([&]() { return runtime().delete_trigger(org_id, trigger_id); });
   }
   Result<Trigger> find_webhook_trigger(const std::string& flow_id,
                                        const std::string& token_hash) override {
-    return tx([&]() { return runtime_.find_webhook_trigger(flow_id, token_hash); });
+    return tx([&]() { return runtime().find_webhook_trigger(flow_id, token_hash); });
   }
   Result<std::vector<Trigger>> list_schedule_triggers() override {
-    return tx([&]() { return runtime_.list_schedule_triggers(); });
+    return tx([&]() { return runtime().list_schedule_triggers(); });
   }
   Result<bool> claim_schedule_slot(const std::string& trigger_id, std::int64_t slot_ms) override {
-    return tx([&]() { return runtime_.claim_schedule_slot(trigger_id, slot_ms); });
+    return tx([&]() { return runtime().claim_schedule_slot(trigger_id, slot_ms); });
   }
 
   Result<CreateExecutionResponse> create_execution(const CreateExecutionRequest& req) override {
-    return tx([&]() { return runtime_.create_execution(req); });
+    return tx([&]() { return runtime().create_execution(req); });
   }
   Result<ExecutionRecord> start_execution(const std::string& org_id,
                                           const std::string& execution_id,
                                           std::int64_t now) override {
-    return tx([&]() { return runtime_.start_execution(org_id, execution_id, now); });
+    return tx([&]() { return runtime().start_execution(org_id, execution_id, now); });
   }
   Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req) override {
-    return tx([&]() { return runtime_.finish_execution(req); });
+    return tx([&]() { return runtime().finish_execution(req); });
   }
   Result<ExecutionRecord> get_execution(const std::string& org_id,
                                         const std::string& execution_id) override {
-    return tx([&]() { return runtime_.get_execution(org_id, execution_id); });
+    return tx([&]() { return runtime().get_execution(org_id, execution_id); });
   }
   Result<ListExecutionsResponse> list_executions(const ListExecutionsRequest& req) override {
-    return tx([&]() { return runtime_.list_executions(req); });
+    return tx([&]() { return runtime().list_executions(req); });
   }
   Result<std::vector<ExecutionRecord>> list_open_executions(std::int64_t limit) override {
-    return tx([&]() { return runtime_.list_open_executions(limit); });
+    return tx([&]() { return runtime().list_open_executions(limit); });
   }
   Status append_execution_steps(const std::string& org_id,
                                 const std::vector<ExecutionStep>& steps) override {
-    return tx([&]() { return runtime_.append_execution_steps(org_id, steps); });
+    return tx([&]() { return runtime().append_execution_steps(org_id, steps); });
   }
   Result<std::vector<ExecutionStep>> list_execution_steps(const std::string& org_id,
                                                           const std::string& execution_id) override {
-    return tx([&]() { return runtime_.list_execution_steps(org_id, execution_id); });
+    return tx([&]() { return runtime().list_execution_steps(org_id, execution_id); });
   }
   Result<std::int64_t> prune_executions(const RetentionRequest& req) override {
-    return tx([&]() { return runtime_.prune_executions(req); });
+    return tx([&]() { return runtime().prune_executions(req); });
   }
   Result<std::int64_t> count_execution(const std::string& org_id, const std::string& month) override {
-    return tx([&]() { return runtime_.count_execution(org_id, month); });
+    return tx([&]() { return runtime().count_execution(org_id, month); });
   }
   Result<std::int64_t> executions_in_month(const std::string& org_id,
                                            const std::string& month) override {
-    return tx([&]() { return runtime_.executions_in_month(org_id, month); });
+    return tx([&]() { return runtime().executions_in_month(org_id, month); });
   }
 
  private:
@@ -633,25 +648,66 @@ class SqlStore final : public Store {
       "EXISTS (SELECT 1 FROM flows f WHERE f.org_id = v.org_id AND f.id = v.flow_id "
       "AND f.deleted_at IS NULL)";
 
-  Result<Rows> q(const std::string& sql, const Params& params) { return db_->query(sql, params); }
+  Result<Rows> q(const std::string& sql, const Params& params) { return db()->query(sql, params); }
 
   // Runs `fn` in a transaction with the connection mutex held; commits on success.
   template <typename F>
   auto tx(F&& fn) -> decltype(fn()) {
-    std::lock_guard<std::mutex> lock(mu_);
-    NEXTRA_TRY(db_->begin());
+    NEXTRA_ASSIGN_OR_RETURN(Connection * session, acquire());
+    struct Release {
+      SqlStore* store;
+      Connection* session;
+      ~Release() { store->release(session); }
+    } release{this, session};
+    NEXTRA_TRY(db()->begin());
     auto result = fn();
     if (!result.ok()) {
-      db_->rollback();
+      db()->rollback();
       return result;
     }
-    Status committed = db_->commit();
+    Status committed = db()->commit();
     if (!committed.ok()) {
-      db_->rollback();
+      db()->rollback();
       return committed.take_error();
     }
     return result;
   }
+
+  // A connection of the pool for this thread's transaction: a free one, a new one while the
+  // pool may grow, else the next one to come free.
+  Result<Connection*> acquire() {
+    std::unique_lock lock(mu_);
+    while (free_.empty()) {
+      if (sessions_.size() < max_connections_) {
+        lock.unlock();
+        auto driver = more_();
+        lock.lock();
+        if (driver.ok()) {
+          sessions_.push_back(std::make_unique<Connection>(std::move(driver).value()));
+          current_ = sessions_.back().get();
+          return current_;
+        }
+        if (sessions_.empty()) return driver.take_error();
+        max_connections_ = sessions_.size();  // the server refuses more: use what we have
+        continue;
+      }
+      freed_.wait(lock);
+    }
+    current_ = free_.back();
+    free_.pop_back();
+    return current_;
+  }
+
+  void release(Connection* session) {
+    current_ = nullptr;
+    std::lock_guard lock(mu_);
+    free_.push_back(session);
+    freed_.notify_one();
+  }
+
+  SqlDriver* db() { return current_->db.get(); }
+  sql::SqlAccounts& accounts() { return current_->accounts; }
+  sql::SqlRuntime& runtime() { return current_->runtime; }
 
   template <typename T, typename Map>
   Result<T> one(const std::string& sql, const Params& params, Map map, const char* what) {
@@ -672,12 +728,12 @@ class SqlStore final : public Store {
   }
 
   Result<Member> member_locked(const std::string& org_id, const std::string& user_id) {
-    return accounts_.member(org_id, user_id);
+    return accounts().member(org_id, user_id);
   }
 
   // Refuses to remove or demote the organization's last owner.
   Status guard_last_owner(const std::string& org_id, const std::string& user_id, bool stays_owner) {
-    if (db_->dialect() == Dialect::Postgres) {
+    if (dialect_ == Dialect::Postgres) {
       // Serialises membership changes per organization across processes; SQLite needs no
       // such lock because a write transaction already excludes every other writer.
       NEXTRA_TRY(q("SELECT id FROM organizations WHERE id = ? FOR UPDATE", {org_id}));
@@ -701,11 +757,18 @@ class SqlStore final : public Store {
     return {};
   }
 
+  const Dialect dialect_;
+  DriverFactory more_;
   std::mutex mu_;
-  std::unique_ptr<SqlDriver> db_;  // guarded by mu_
-  sql::SqlAccounts accounts_{*db_};  // shares db_, so also guarded by mu_
-  sql::SqlRuntime runtime_{*db_};    // shares db_, so also guarded by mu_
+  std::condition_variable freed_;
+  std::size_t max_connections_;                     // guarded by mu_
+  std::vector<std::unique_ptr<Connection>> sessions_;  // guarded by mu_
+  std::vector<Connection*> free_;                      // guarded by mu_
+  // The session of the transaction running on this thread (transactions never nest).
+  static thread_local Connection* current_;
 };
+
+thread_local SqlStore::Connection* SqlStore::current_ = nullptr;
 
 }  // namespace
 
@@ -737,9 +800,10 @@ std::optional<std::int64_t> conflict_current_version(const Error& error) {
   }
 }
 
-Result<std::unique_ptr<Store>> make_sql_store(std::unique_ptr<SqlDriver> driver) {
+Result<std::unique_ptr<Store>> make_sql_store(std::unique_ptr<SqlDriver> driver, DriverFactory more,
+                                              std::size_t max_connections) {
   NEXTRA_TRY(apply_migrations(*driver));
-  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(driver)));
+  return std::unique_ptr<Store>(std::make_unique<SqlStore>(std::move(driver), std::move(more), max_connections));
 }
 
 }  // namespace nextra::store
