@@ -5,9 +5,22 @@
 namespace nextra::api {
 
 TierLimits limits_for_plan(const std::string& plan) {
-  if (plan == "free") return {1};
-  if (plan == "paid") return {10};
-  return {std::nullopt};  // pro, enterprise
+  if (plan == "free") return {1, 1'000};
+  if (plan == "paid") return {10, 10'000};
+  if (plan == "pro") return {std::nullopt, 100'000};
+  return {std::nullopt, std::nullopt};  // enterprise
+}
+
+Status check_execution_limit(store::Store& store, const std::string& org_id, const std::string& month) {
+  NEXTRA_ASSIGN_OR_RETURN(auto org, store.get_organization(org_id));
+  auto limit = limits_for_plan(org.plan).executions_per_month;
+  if (!limit) return {};
+  NEXTRA_ASSIGN_OR_RETURN(auto used, store.executions_in_month(org_id, month));
+  if (used < *limit) return {};
+  Error e = Error::make(ErrorCode::ResourceExhausted, "the " + org.plan + " plan allows " + std::to_string(*limit) +
+                                                          " executions a month; this month's are used up");
+  e.field = "executions";
+  return e;
 }
 
 std::optional<http::Response> check_flow_limit(ApiServices& s, const store::Organization& org) {

@@ -13,9 +13,14 @@
 namespace nextra::api {
 
 struct TierLimits {
-  std::optional<std::int64_t> flows;  // nullopt = unlimited
+  std::optional<std::int64_t> flows;                 // nullopt = unlimited
+  std::optional<std::int64_t> executions_per_month;  // nullopt = unlimited
 };
 TierLimits limits_for_plan(const std::string& plan);
+
+// ResourceExhausted (field "executions") when the organization has used its plan's
+// executions this month; for the runtime's admission hook (SaaS mode only).
+Status check_execution_limit(store::Store& store, const std::string& org_id, const std::string& month);
 
 // 402 tier_limit when the organization may not create another flow; nullopt when it may.
 std::optional<http::Response> check_flow_limit(ApiServices& s, const store::Organization& org);

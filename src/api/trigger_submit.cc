@@ -73,6 +73,9 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
   if (!submitted.ok()) {
     const auto& e = submitted.error();
     if (e.code == ErrorCode::Conflict) return Response::error(409, "flow_stopped", e.message);
+    if (e.code == ErrorCode::ResourceExhausted && e.field == "executions") {
+      return Response::error(402, "tier_limit", e.message, {{"resource", "executions"}});
+    }
     return http::from_error(e);
   }
   const auto& exec = submitted->execution;

@@ -6,6 +6,7 @@
 #include "api/accounts.h"
 #include "api/routes.h"
 #include "api/services.h"
+#include "api/tiers.h"
 #include "auth/passwords.h"
 #include "auth/tokens.h"
 #include "http/health.h"
@@ -120,6 +121,11 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
       return value;
     });
   };
+  if (options.saas) {
+    ro.admit = [raw](const std::string& org_id, const std::string& month) {
+      return api::check_execution_limit(*raw->store, org_id, month);
+    };
+  }
   ro.redact = [raw](std::string text) { return raw->redactor.empty() ? text : raw->redactor.redact(text); };
   impl->runtime = std::make_unique<runtime::Runtime>(*impl->store, impl->logs, std::move(ro));
   impl->services->runtime = impl->runtime.get();

@@ -221,6 +221,7 @@ class Runtime::Impl {
     const std::string target = req.target.empty() ? inst->default_target() : req.target;
     NEXTRA_TRY(inst->parse_for(target, req.payload_xml));  // refuse bad input before recording it
 
+    if (options_.admit) NEXTRA_TRY(options_.admit(req.org_id, month_of(now())));
     store::CreateExecutionRequest cr;
     cr.id = new_uuid_v4();
     cr.org_id = req.org_id;

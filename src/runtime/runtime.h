@@ -52,6 +52,9 @@ struct RuntimeOptions {
   std::function<std::int64_t()> now_ms;  // empty = system clock
   // Replaces ${secret:NAME} in a flow's YAML before it starts (the vault, from the app).
   std::function<Result<std::string>(const std::string& org_id, const std::string& yaml)> resolve_secrets;
+  // Admission of a new execution for an organization (the SaaS tiers' monthly limit):
+  // an error refuses the submission before anything is recorded. Empty = always admitted.
+  std::function<Status(const std::string& org_id, const std::string& month)> admit;
   // Scrubs secret values from step payloads, outputs and log events.
   std::function<std::string(std::string)> redact;
 };
