@@ -150,7 +150,7 @@ std::string event_frame_data(const runtime::LogEvent& ev) {
 
 // Sends an event with an SSE id line so EventSource reconnects with Last-Event-ID.
 bool send_event(http::EventStream& stream, const runtime::LogEvent& ev) {
-  return stream.send(ev.type, event_frame_data(ev));
+  return stream.send(ev.type, event_frame_data(ev), ev.id > 0 ? std::to_string(ev.id) : std::string());
 }
 
 Response execution_events(ApiServices& s, const Request& req, const Caller& c) {

@@ -54,6 +54,15 @@ R"json({
   },
   {
    "name": "webhooks"
+  },
+  {
+   "name": "triggers"
+  },
+  {
+   "name": "runtime"
+  },
+  {
+   "name": "executions"
   }
  ],
  "security": [
@@ -555,13 +564,13 @@ R"json({
     "tags": [
      "api-keys"
     ],
-    "parameters": [
+)json",
+R"json(    "parameters": [
      {
       "$ref": "#/components/parameters/XOrgId"
      }
     ],
-)json",
-R"json(    "responses": {
+    "responses": {
      "200": {
       "description": "The organization's API keys: all for admins and owners, the caller's own otherwise.",
       "content": {
@@ -2408,6 +2417,1465 @@ R"json(           "createdAt": "2026-11-22T05:20:35.123Z",
     },
     "security": []
    }
+  },
+  "/api/flows/{id}/triggers": {
+   "get": {
+    "operationId": "listTriggers",
+    "summary": "List a flow's triggers",
+    "tags": [
+     "triggers"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The flow's triggers (API and YAML ones); tokens are never shown.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TriggerList"
+        },
+        "example": {
+         "items": [
+          {
+           "id": "trg_01",
+           "flowId": "flw_01",
+           "name": "nightly",
+           "type": "schedule",
+           "config": {
+            "target": "greeter",
+            "cron": "0 2 * * *",
+            "timezone": "Europe/Paris",
+            "missed": "skip",
+            "source": "api"
+           },
+           "enabled": true,
+           "createdAt": "2026-11-22T05:20:35.123Z",
+           "updatedAt": "2026-11-22T05:20:35.123Z"
+          }
+         ]
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "post": {
+    "operationId": "createTrigger",
+    "summary": "Create a trigger",
+    "tags": [
+     "triggers"
+    ],
+    "description": "Members and above. config.target must name a listener of the flow; schedules need a valid config.cron and config.timezone; config.signatureSecret must be a valid secret name. The trigger's config.source is api.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/CreateTriggerRequest"
+       },
+       "example": {
+        "name": "nightly",
+        "type": "schedule",
+        "config": {
+         "target": "greeter",
+         "cron": "0 2 * * *",
+         "timezone": "Europe/Paris"
+        }
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "201": {
+      "description": "The trigger; a webhook also has token and webhookPath, shown only now.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TriggerWithToken"
+        },
+        "example": {
+         "id": "trg_02",
+         "flowId": "flw_01",
+         "name": "github",
+         "type": "webhook",
+         "config": {
+          "target": "greeter",
+          "signatureSecret": "GITHUB_HOOK_SECRET",
+          "source": "api"
+         },
+         "enabled": true,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "token": "q8Zk...",
+         "webhookPath": "/api/triggers/flw_01/webhook/q8Zk..."
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "description": "already_exists: the flow already has a trigger with this name (details.field: name).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/triggers/{triggerId}": {
+   "get": {
+    "operationId": "getTrigger",
+    "summary": "Get a trigger",
+    "tags": [
+     "triggers"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/TriggerId"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The trigger.",
+      "content": {
+       "application/json": {
+        "schema": {
+)json",
+R"json(         "$ref": "#/components/schemas/Trigger"
+        },
+        "example": {
+         "id": "trg_01",
+         "flowId": "flw_01",
+         "name": "nightly",
+         "type": "schedule",
+         "config": {
+          "target": "greeter",
+          "cron": "0 2 * * *",
+          "timezone": "Europe/Paris",
+          "missed": "skip",
+          "source": "api"
+         },
+         "enabled": true,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "patch": {
+    "operationId": "updateTrigger",
+    "summary": "Update a trigger",
+    "tags": [
+     "triggers"
+    ],
+    "description": "Members and above. Changes name, enabled and config keys; the type cannot change (400). A YAML trigger's target, cron and timezone are overwritten by the next save of the flow.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/TriggerId"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/UpdateTriggerRequest"
+       },
+       "example": {
+        "enabled": false
+       }
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "description": "The updated trigger.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Trigger"
+        },
+        "example": {
+         "id": "trg_01",
+         "flowId": "flw_01",
+         "name": "nightly",
+         "type": "schedule",
+         "config": {
+          "target": "greeter",
+          "cron": "0 2 * * *",
+          "timezone": "Europe/Paris",
+          "missed": "skip",
+          "source": "api"
+         },
+         "enabled": true,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "description": "already_exists: another trigger of the flow has this name.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   },
+   "delete": {
+    "operationId": "deleteTrigger",
+    "summary": "Delete a trigger",
+    "tags": [
+     "triggers"
+    ],
+    "description": "Members and above. A YAML trigger comes back at the next save if the YAML still lists it.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/TriggerId"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "204": {
+      "description": "Done; no body."
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/triggers/{triggerId}/rotate": {
+   "post": {
+    "operationId": "rotateTriggerToken",
+    "summary": "New webhook token",
+    "tags": [
+     "triggers"
+    ],
+    "description": "Members and above. Webhooks only. Also the way to learn a token for a webhook declared in the flow's YAML.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/TriggerId"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The trigger with its new token and webhookPath (Cache-Control: no-store). The old token stops working.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/TriggerWithToken"
+        },
+        "example": {
+         "id": "trg_02",
+         "flowId": "flw_01",
+         "name": "github",
+         "type": "webhook",
+         "config": {
+          "target": "greeter",
+          "signatureSecret": "GITHUB_HOOK_SECRET",
+          "source": "api"
+         },
+         "enabled": true,
+         "createdAt": "2026-11-22T05:20:35.123Z",
+         "updatedAt": "2026-11-22T05:20:35.123Z",
+         "token": "q8Zk...",
+         "webhookPath": "/api/triggers/flw_01/webhook/q8Zk..."
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "invalid_argument: the trigger is not a webhook.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/triggers/{flow_id}/webhook/{token}": {
+   "post": {
+    "operationId": "callWebhook",
+    "summary": "Call a webhook trigger",
+    "tags": [
+     "triggers"
+    ],
+    "description": "Public: the token in the path (plus the signature when config.signatureSecret is set) is the authentication. The body is the payload for the trigger's target: a JSON object (converted to the target's payload class) or an XML document. Wakes a flow that went idle; refuses a flow stopped by a user (409). Every accepted call is first recorded as a queued execution.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/TriggerFlowId"
+     },
+     {
+      "$ref": "#/components/parameters/WebhookToken"
+     },
+     {
+      "name": "X-Nextra-Timestamp",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Unix seconds; required when the trigger has config.signatureSecret. At most 5 minutes off the server's clock."
+     },
+     {
+      "name": "X-Nextra-Signature",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "pattern": "^v1=[0-9a-f]{64}$"
+      },
+      "description": "v1=<lower-case hex HMAC-SHA256(secret, timestamp + \".\" + raw body)>; required when the trigger has config.signatureSecret, the secret being that vault secret's value."
+     },
+     {
+      "$ref": "#/components/parameters/IdempotencyKey"
+     },
+     {
+      "$ref": "#/components/parameters/Wait"
+     },
+     {
+      "$ref": "#/components/parameters/WaitTimeout"
+     },
+     {
+      "name": "Accept",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "With wait=true: an xml type (without json) answers the output as raw XML."
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "additionalProperties": true
+       },
+       "example": {
+        "name": "Ada"
+       }
+      },
+      "application/xml": {
+       "schema": {
+        "type": "string"
+       },
+       "example": "<Greeting><name>Ada</name></Greeting>"
+      },
+      "text/xml": {
+       "schema": {
+        "type": "string"
+       },
+       "example": "<Greeting><name>Ada</name></Greeting>"
+      }
+     },
+     "required": true
+    },
+    "responses": {
+     "200": {
+      "$ref": "#/components/responses/ExecutionResult"
+     },
+     "202": {
+      "$ref": "#/components/responses/ExecutionAccepted"
+     },
+     "400": {
+      "description": "invalid_argument: a body that is not a JSON object or not well-formed XML, a payload that does not fit the target's class, a bad timeout, or an Idempotency-Key over 200 characters.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "signature_invalid: the trigger needs a signature and it is missing, stale or wrong.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "signature_invalid",
+         "message": "signature mismatch",
+         "details": {}
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "not_found: wrong token, wrong flow id or disabled trigger (all answer the same), or an unknown target listener.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "not_found",
+         "message": "not found",
+         "details": {}
+        }
+       }
+      }
+     },
+     "409": {
+      "$ref": "#/components/responses/FlowStopped"
+     },
+     "413": {
+      "description": "payload_too_large: the body is over 1 MiB; details.limit is the limit in bytes.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "415": {
+      "$ref": "#/components/responses/UnsupportedMediaType"
+     },
+     "422": {
+      "description": "schema_violation: the payload does not match the target listener's payload class.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "429": {
+      "$ref": "#/components/responses/TriggerTooMany"
+     },
+     "502": {
+      "$ref": "#/components/responses/ExecutionFailed"
+     },
+     "503": {
+      "$ref": "#/components/responses/RuntimeUnavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    },
+    "security": []
+   }
+  },
+  "/api/triggers/{flow_id}/inject": {
+   "post": {
+    "operationId": "injectPayload",
+    "summary": "Run a flow by hand",
+    "tags": [
+     "triggers"
+    ],
+    "description": "Members and above. Starts the flow if needed, even one stopped by a user. Body: JSON {target?, payload?} (empty = {}), or an XML payload (Content-Type application/xml or text/xml) with ?target=.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/TriggerFlowId"
+     },
+     {
+      "name": "target",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "The listener, for XML bodies (or when the JSON body has no target); omitted: the flow's first listener."
+     },
+     {
+      "$ref": "#/components/parameters/IdempotencyKey"
+     },
+     {
+      "$ref": "#/components/parameters/Wait"
+     },
+     {
+      "$ref": "#/components/parameters/WaitTimeout"
+     },
+     {
+      "name": "Accept",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+)json",
+R"json(      "description": "With wait=true: an xml type (without json) answers the output as raw XML."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "requestBody": {
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/InjectRequest"
+       },
+       "example": {
+        "target": "greeter",
+        "payload": {
+         "name": "Ada"
+        }
+       }
+      },
+      "application/xml": {
+       "schema": {
+        "type": "string"
+       },
+       "example": "<Greeting><name>Ada</name></Greeting>"
+      },
+      "text/xml": {
+       "schema": {
+        "type": "string"
+       },
+       "example": "<Greeting><name>Ada</name></Greeting>"
+      }
+     },
+     "required": false
+    },
+    "responses": {
+     "200": {
+      "$ref": "#/components/responses/ExecutionResult"
+     },
+     "202": {
+      "$ref": "#/components/responses/ExecutionAccepted"
+     },
+     "400": {
+      "description": "invalid_argument: a body that is not a JSON object or not well-formed XML, a payload that does not fit the target's class, a bad timeout, or an Idempotency-Key over 200 characters.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "description": "not_found: no such flow, or no such target listener.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "schema_violation: the payload does not match the target listener's payload class.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "429": {
+      "$ref": "#/components/responses/TriggerTooMany"
+     },
+     "502": {
+      "$ref": "#/components/responses/ExecutionFailed"
+     },
+     "503": {
+      "$ref": "#/components/responses/RuntimeUnavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/schedule/preview": {
+   "get": {
+    "operationId": "previewSchedule",
+    "summary": "Next firings of a cron expression",
+    "tags": [
+     "triggers"
+    ],
+    "parameters": [
+     {
+      "name": "cron",
+      "in": "query",
+      "required": true,
+      "schema": {
+       "type": "string"
+      },
+      "description": "5 or 6 fields.",
+      "example": "0 2 * * 1-5"
+     },
+     {
+      "name": "timezone",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "string",
+       "default": "UTC"
+      },
+      "description": "IANA time zone."
+     },
+     {
+      "name": "count",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int32",
+       "minimum": 1,
+       "maximum": 100,
+       "default": 5
+      },
+      "description": "How many firings (larger values are capped at 100)."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The next firings after now.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/SchedulePreview"
+        },
+        "example": {
+         "cron": "0 2 * * 1-5",
+         "timezone": "Europe/Paris",
+         "next": [
+          "2026-11-23T01:00:00.000Z",
+          "2026-11-24T01:00:00.000Z"
+         ]
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "invalid_argument: cron missing or invalid, unknown timezone, or a bad count (details.field says which).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        },
+        "example": {
+         "code": "invalid_argument",
+         "message": "cron: expected 5 or 6 fields",
+         "details": {
+          "field": "cron"
+         }
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/start": {
+   "post": {
+    "operationId": "startFlow",
+    "summary": "Start a flow",
+    "tags": [
+     "runtime"
+    ],
+    "description": "Members and above. Runs the live version (the latest when none is published); a running flow on an older version is restarted on the new one. Clears stoppedByUser.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The flow's run status.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunStatus"
+        },
+        "example": {
+         "status": "running",
+         "errorMessage": null,
+         "version": 3,
+         "stoppedByUser": false,
+         "idle": false,
+         "startedAt": "2026-11-22T05:20:35.123Z",
+         "runningExecutions": 0
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "422": {
+      "description": "schema_violation: the flow's YAML cannot run.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/stop": {
+   "post": {
+    "operationId": "stopFlow",
+    "summary": "Stop a flow",
+    "tags": [
+     "runtime"
+    ],
+    "description": "Members and above. Waits for running executions up to the drain time, then stops; queued executions stay queued. Until started again, webhooks and schedules are refused with 409 flow_stopped; manual runs start it.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The flow's run status (stoppedByUser true).",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunStatus"
+        },
+        "example": {
+         "status": "stopped",
+         "errorMessage": null,
+         "version": null,
+         "stoppedByUser": true,
+         "idle": false,
+         "startedAt": null,
+         "runningExecutions": 0
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/status": {
+   "get": {
+    "operationId": "getFlowStatus",
+    "summary": "A flow's run status",
+    "tags": [
+     "runtime"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The flow's run status.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/FlowRunStatus"
+        },
+        "example": {
+         "status": "running",
+         "errorMessage": null,
+         "version": 3,
+         "stoppedByUser": false,
+         "idle": false,
+         "startedAt": "2026-11-22T05:20:35.123Z",
+         "runningExecutions": 0
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/executions": {
+   "get": {
+    "operationId": "listExecutions",
+    "summary": "List a flow's executions",
+    "tags": [
+     "executions"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/ExecutionStatusFilter"
+     },
+     {
+      "$ref": "#/components/parameters/Page"
+     },
+     {
+      "$ref": "#/components/parameters/PageSize"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "One page of executions, newest first.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ExecutionPage"
+        },
+        "example": {
+         "items": [
+          {
+           "id": "3f2b9c1e-...",
+           "flowId": "flw_01",
+           "flowVersion": 3,
+           "triggerId": "trg_01",
+           "status": "success",
+           "input": {
+            "target": "greeter",
+            "payload": "<Greeting><name>Ada</name></Greeting>"
+           },
+           "output": "<Reply><text>Hello, Ada</text></Reply>",
+           "error": null,
+           "attempts": 1,
+           "startedAt": "2026-11-22T05:20:35.123Z",
+           "finishedAt": "2026-11-22T05:20:35.480Z",
+           "durationMs": 357
+          }
+         ],
+         "total": 1,
+         "page": 1,
+         "pageSize": 20,
+         "hasMore": false
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/executions/{id}": {
+   "get": {
+    "operationId": "getExecution",
+    "summary": "Get an execution",
+    "tags": [
+     "executions"
+    ],
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The execution with its steps.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ExecutionDetail"
+        },
+        "example": {
+         "id": "3f2b9c1e-...",
+         "flowId": "flw_01",
+         "flowVersion": 3,
+         "triggerId": "trg_01",
+         "status": "success",
+         "input": {
+          "target": "greeter",
+          "payload": "<Greeting><name>Ada</name></Greeting>"
+         },
+         "output": "<Reply><text>Hello, Ada</text></Reply>",
+         "error": null,
+         "attempts": 1,
+         "startedAt": "2026-11-22T05:20:35.123Z",
+         "finishedAt": "2026-11-22T05:20:35.480Z",
+         "durationMs": 357,
+         "steps": [
+          {
+           "index": 0,
+           "from": "trigger",
+           "to": "greeter",
+           "payloadType": "Greeting",
+           "payload": "<Greeting><name>Ada</name></Greeting>",
+           "status": "delivered",
+           "error": null,
+           "startedAt": "2026-11-22T05:20:35.130Z"
+          }
+         ]
+        }
+       }
+      }
+     },
+)json",
+R"json(     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/executions/{id}/cancel": {
+   "post": {
+    "operationId": "cancelExecution",
+    "summary": "Cancel an execution",
+    "tags": [
+     "executions"
+    ],
+    "description": "Members and above. Cancels a queued or running execution.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The execution, now cancelled.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Execution"
+        },
+        "example": {
+         "id": "3f2b9c1e-...",
+         "flowId": "flw_01",
+         "flowVersion": 3,
+         "triggerId": "trg_01",
+         "status": "cancelled",
+         "input": {
+          "target": "greeter",
+          "payload": "<Greeting><name>Ada</name></Greeting>"
+         },
+         "output": null,
+         "error": null,
+         "attempts": 1,
+         "startedAt": "2026-11-22T05:20:35.123Z",
+         "finishedAt": "2026-11-22T05:20:35.480Z",
+         "durationMs": 357
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "409": {
+      "description": "conflict: the execution has already ended.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/executions/{id}/rerun": {
+   "post": {
+    "operationId": "rerunExecution",
+    "summary": "Run an execution again",
+    "tags": [
+     "executions"
+    ],
+    "description": "Members and above. A new execution with the same target and payload, on the flow's current version; answers like POST /api/triggers/{flow_id}/inject. No body.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/Wait"
+     },
+     {
+      "$ref": "#/components/parameters/WaitTimeout"
+     },
+     {
+      "name": "Accept",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "With wait=true: an xml type (without json) answers the output as raw XML."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     },
+     {
+      "$ref": "#/components/parameters/XCsrfToken"
+     }
+    ],
+    "responses": {
+     "200": {
+      "$ref": "#/components/responses/ExecutionResult"
+     },
+     "202": {
+      "$ref": "#/components/responses/ExecutionAccepted"
+     },
+     "400": {
+      "description": "invalid_argument: a body that is not a JSON object or not well-formed XML, a payload that does not fit the target's class, a bad timeout, or an Idempotency-Key over 200 characters.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
+     },
+     "404": {
+      "description": "not_found: no such execution, or its target listener no longer exists.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "schema_violation: the payload does not match the target listener's payload class.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApiError"
+        }
+       }
+      }
+     },
+     "429": {
+      "$ref": "#/components/responses/TriggerTooMany"
+     },
+     "502": {
+      "$ref": "#/components/responses/ExecutionFailed"
+     },
+     "503": {
+      "$ref": "#/components/responses/RuntimeUnavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/executions/{id}/events": {
+   "get": {
+    "operationId": "streamExecutionEvents",
+    "summary": "Follow an execution",
+    "tags": [
+     "executions"
+    ],
+    "description": "Events may repeat around the switch from replay to live; de-duplicate by id.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Server-Sent Events: each event has `event: <type>` and `data: <LogEvent as JSON>`; a comment line is sent as a heartbeat. Replays the execution's events still in memory, then streams live ones; ends after execution.finished (sent at once for an execution that is already over).",
+      "content": {
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        },
+        "example": "event: execution.started\ndata: {\"executionId\":\"3f2b9c1e-...\",\"id\":41,\"type\":\"execution.started\",\"at\":\"2026-11-22T05:20:35.125Z\",...}\n\nevent: execution.finished\ndata: {\"executionId\":\"3f2b9c1e-...\",\"status\":\"success\",\"id\":43,...}\n\n"
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/flows/{id}/logs": {
+   "get": {
+    "operationId": "getFlowLogs",
+    "summary": "A flow's runtime log",
+    "tags": [
+     "executions"
+    ],
+    "description": "The flow's recent events (an in-memory ring per flow, 1,000 events by default; lost on restart). Executions and their steps stay in the database.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/Id"
+     },
+     {
+      "name": "after",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int64",
+       "minimum": 1
+      },
+      "description": "Only events with a larger id."
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "required": false,
+      "schema": {
+       "type": "integer",
+       "format": "int32",
+       "minimum": 1,
+       "maximum": 1000,
+       "default": 100
+      },
+      "description": "JSON only: at most this many events (larger values are capped at 1000)."
+     },
+     {
+      "name": "Last-Event-ID",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "Like after; wins over it."
+     },
+     {
+      "name": "Accept",
+      "in": "header",
+      "required": false,
+      "schema": {
+       "type": "string"
+      },
+      "description": "text/event-stream: a live stream; otherwise one JSON page."
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "JSON: events after `after`, oldest first. text/event-stream: the events after `after` still in memory, then live ones (Server-Sent Events: each event has `event: <type>` and `data: <LogEvent as JSON>`; a comment line is sent as a heartbeat.)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/LogPage"
+        },
+        "example": {
+         "items": [
+          {
+           "type": "execution.started",
+           "id": 41,
+           "at": "2026-11-22T05:20:35.125Z",
+           "executionId": "3f2b9c1e-...",
+           "triggerId": "trg_01",
+           "target": "greeter",
+           "version": 3
+          }
+         ],
+         "nextAfter": 41
+        }
+       },
+       "text/event-stream": {
+        "schema": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "404": {
+      "$ref": "#/components/responses/NotFound"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -2512,6 +3980,82 @@ R"json(           "createdAt": "2026-11-22T05:20:35.123Z",
      "pattern": "^[A-Za-z_][A-Za-z0-9_.-]{0,127}$"
     },
     "description": "The secret's name, as referenced by ${secret:NAME}; a name breaking the pattern is 400."
+   },
+   "TriggerId": {
+    "name": "triggerId",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string"
+    }
+   },
+   "TriggerFlowId": {
+    "name": "flow_id",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string"
+    },
+    "description": "The flow's id."
+   },
+   "WebhookToken": {
+    "name": "token",
+    "in": "path",
+    "required": true,
+    "schema": {
+     "type": "string"
+    },
+    "description": "The webhook trigger's token, from its creation or POST .../rotate."
+   },
+   "Wait": {
+    "name": "wait",
+    "in": "query",
+    "required": false,
+    "schema": {
+)json",
+R"json(     "type": "boolean",
+     "default": false
+    },
+    "description": "true (or 1): answer when the execution ends, up to `timeout`; otherwise answer 202 at once."
+   },
+   "WaitTimeout": {
+    "name": "timeout",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "number",
+     "exclusiveMinimum": true,
+     "minimum": 0,
+     "default": 30
+    },
+    "description": "With wait=true: seconds to wait (a positive number; capped at 120 by default)."
+   },
+   "IdempotencyKey": {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": false,
+    "schema": {
+     "type": "string",
+     "maxLength": 200
+    },
+    "description": "Same key on the same flow within 24 hours: no new execution; the answer is about the first one and carries Idempotent-Replayed: true."
+   },
+   "ExecutionStatusFilter": {
+    "name": "status",
+    "in": "query",
+    "required": false,
+    "schema": {
+     "type": "string",
+     "enum": [
+      "queued",
+      "running",
+      "success",
+      "error",
+      "timeout",
+      "cancelled"
+     ]
+    },
+    "description": "Only executions in this status."
    }
   },
   "responses": {
@@ -2582,8 +4126,7 @@ R"json(           "createdAt": "2026-11-22T05:20:35.123Z",
     "content": {
      "application/json": {
       "schema": {
-)json",
-R"json(       "$ref": "#/components/schemas/ApiError"
+       "$ref": "#/components/schemas/ApiError"
       },
       "example": {
        "code": "permission_denied",
@@ -2712,6 +4255,150 @@ R"json(       "$ref": "#/components/schemas/ApiError"
       }
      }
     }
+   },
+   "ExecutionAccepted": {
+    "description": "Accepted: the execution is recorded (queued) and runs; with wait=true, it was still running when the timeout passed.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ExecutionAccepted"
+      },
+      "example": {
+       "executionId": "3f2b9c1e-...",
+       "status": "queued",
+       "location": "/api/executions/3f2b9c1e-..."
+      }
+     }
+    },
+    "headers": {
+     "Location": {
+      "description": "/api/executions/{executionId}.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     "Idempotent-Replayed": {
+      "description": "true when the Idempotency-Key matched an earlier execution (no new one was made).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "true"
+       ]
+      }
+     }
+    }
+   },
+   "ExecutionResult": {
+    "description": "wait=true and the execution succeeded: the Output listener's payload as JSON, or as XML when Accept asks for xml (and not json).",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ExecutionResult"
+      },
+      "example": {
+       "executionId": "3f2b9c1e-...",
+       "status": "success",
+       "outputType": "Reply",
+       "output": {
+        "text": "Hello, Ada"
+       }
+      }
+     },
+     "application/xml": {
+      "schema": {
+       "type": "string"
+      },
+      "example": "<Reply><text>Hello, Ada</text></Reply>"
+     }
+    },
+    "headers": {
+     "X-Execution-Id": {
+      "description": "The execution's id.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     "Idempotent-Replayed": {
+      "description": "true when the Idempotency-Key matched an earlier execution (no new one was made).",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "true"
+       ]
+      }
+     }
+    }
+   },
+   "ExecutionFailed": {
+    "description": "execution_failed (wait=true): the execution ended with error, timeout or cancelled; details carry executionId, status and error.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "execution_failed",
+       "message": "the execution ended with status error",
+       "details": {
+        "executionId": "3f2b9c1e-...",
+        "status": "error",
+        "error": "greeter: handler failed"
+       }
+      }
+     }
+    }
+   },
+   "FlowStopped": {
+    "description": "flow_stopped: the flow was stopped by a user; start it (POST /api/flows/{id}/start) to accept webhooks and schedules again.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "flow_stopped",
+       "message": "the flow is stopped; start it to accept triggers",
+       "details": {}
+      }
+     }
+    }
+   },
+   "TriggerTooMany": {
+    "description": "resource_exhausted: the flow has too many open (queued + running) executions.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      }
+     }
+    }
+   },
+   "UnsupportedMediaType": {
+    "description": "unsupported_media_type: Content-Type is not application/json, application/xml or text/xml.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      },
+      "example": {
+       "code": "unsupported_media_type",
+       "message": "send application/json or application/xml",
+       "details": {
+        "field": "Content-Type"
+       }
+      }
+     }
+    }
+   },
+   "RuntimeUnavailable": {
+    "description": "unavailable: the runtime is not running, or a dependency cannot be reached.",
+    "content": {
+     "application/json": {
+      "schema": {
+       "$ref": "#/components/schemas/ApiError"
+      }
+     }
+    }
    }
   },
   "schemas": {
@@ -2721,7 +4408,7 @@ R"json(       "$ref": "#/components/schemas/ApiError"
     "properties": {
      "code": {
       "type": "string",
-      "description": "Machine-readable code: invalid_argument, unauthenticated, tier_limit, permission_denied, csrf_failed, not_found, conflict, already_exists, payload_too_large, schema_violation, resource_exhausted, unavailable, not_ready, internal.",
+      "description": "Machine-readable code: invalid_argument, unauthenticated, signature_invalid, tier_limit, permission_denied, csrf_failed, not_found, conflict, already_exists, flow_stopped, payload_too_large, unsupported_media_type, schema_violation, resource_exhausted, internal, execution_failed, unavailable, not_ready.",
       "example": "not_found"
      },
      "message": {
@@ -2732,7 +4419,7 @@ R"json(       "$ref": "#/components/schemas/ApiError"
      "details": {
       "type": "object",
       "additionalProperties": true,
-      "description": "Code-specific details, {} when there are none. invalid_argument: field, and line/column for JSON syntax errors; schema_violation: problems[]; conflict on a stale save: currentVersion and current; tier_limit: limit, current, plan, resource."
+      "description": "Code-specific details, {} when there are none. invalid_argument: field, and line/column for JSON syntax errors; schema_violation: problems[]; conflict on a stale save: currentVersion and current; tier_limit: limit, current, plan, resource. execution_failed: executionId, status, error; payload_too_large on a trigger: limit."
      }
     },
     "required": [
@@ -2769,7 +4456,8 @@ R"json(       "$ref": "#/components/schemas/ApiError"
        "warning"
       ]
      }
-    },
+)json",
+R"json(    },
     "required": [
      "line",
      "column",
@@ -3113,8 +4801,7 @@ R"json(       "$ref": "#/components/schemas/ApiError"
      }
     },
     "required": [
-)json",
-R"json(     "invitation",
+     "invitation",
      "token",
      "acceptPath"
     ]
@@ -3250,15 +4937,18 @@ R"json(     "invitation",
        "running",
        "stopping",
        "error"
-      ]
+      ],
+      "description": "The runtime's state of the flow: stopped, starting, running, stopping, or error (it could not be started; errorMessage says why). See GET /api/flows/{id}/status for details."
      },
      "containerId": {
       "type": "string",
-      "nullable": true
+      "nullable": true,
+      "description": "Reserved; null."
      },
      "errorMessage": {
       "type": "string",
-      "nullable": true
+      "nullable": true,
+      "description": "Why the flow could not start; set when status is error, otherwise null."
      },
      "version": {
       "type": "integer",
@@ -3335,9 +5025,11 @@ R"json(     "invitation",
        "stopped",
        "starting",
        "running",
-       "stopping",
+)json",
+R"json(       "stopping",
        "error"
-      ]
+      ],
+      "description": "The runtime's state of the flow: stopped, starting, running, stopping, or error (it could not be started; errorMessage says why). See GET /api/flows/{id}/status for details."
      },
      "version": {
       "type": "integer",
@@ -3709,8 +5401,7 @@ R"json(     "invitation",
      "createdAt": {
       "type": "string",
       "format": "date-time",
-)json",
-R"json(      "description": "ISO 8601 UTC with milliseconds.",
+      "description": "ISO 8601 UTC with milliseconds.",
       "example": "2026-11-22T05:20:35.123Z"
      },
      "updatedAt": {
@@ -3954,7 +5645,8 @@ R"json(      "description": "ISO 8601 UTC with milliseconds.",
      "password": {
       "type": "string",
       "format": "password"
-     }
+)json",
+R"json(     }
     },
     "required": [
      "email",
@@ -4119,6 +5811,592 @@ R"json(      "description": "ISO 8601 UTC with milliseconds.",
     },
     "required": [
      "value"
+    ]
+   },
+   "TriggerConfig": {
+    "type": "object",
+    "description": "Type-specific settings; at most 64 KiB. Unknown keys are kept. On PATCH, the keys sent replace those stored, the others stay.",
+    "properties": {
+     "target": {
+      "type": "string",
+      "description": "The listener that receives the payload; empty or missing: the flow's first listener. Must exist in the flow."
+     },
+     "cron": {
+      "type": "string",
+      "description": "schedule: a cron expression of 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds first). Required for schedules.",
+      "example": "*/5 * * * *"
+     },
+     "timezone": {
+      "type": "string",
+      "description": "schedule: an IANA time zone the cron is read in.",
+      "default": "UTC",
+      "example": "Europe/Paris"
+     },
+     "missed": {
+      "type": "string",
+      "enum": [
+       "skip",
+       "catch_up"
+      ],
+      "default": "skip",
+      "description": "schedule: slots missed while no server ran. skip forgets them; catch_up fires the most recent one once at start-up."
+     },
+     "payload": {
+      "type": "object",
+      "additionalProperties": true,
+      "description": "schedule: the JSON payload of each firing, converted to the target's payload class; omitted: the class with every field at its zero value."
+     },
+     "signatureSecret": {
+      "type": "string",
+      "description": "webhook: the name of a vault secret; when set, calls must be signed (X-Nextra-Timestamp, X-Nextra-Signature)."
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "api",
+       "yaml"
+      ],
+      "readOnly": true,
+      "description": "api: created through this API; yaml: synced from the flow's `triggers:` on save (and replaced by the next save)."
+     }
+    },
+    "additionalProperties": true
+   },
+   "Trigger": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "flowId": {
+      "type": "string"
+     },
+     "name": {
+      "type": "string",
+      "description": "Unique within the flow."
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "webhook",
+       "schedule",
+       "manual"
+      ]
+     },
+     "config": {
+      "$ref": "#/components/schemas/TriggerConfig"
+     },
+     "enabled": {
+      "type": "boolean",
+      "description": "A disabled trigger does not fire; a disabled webhook answers 404."
+     },
+     "createdAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "updatedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "id",
+     "flowId",
+     "name",
+     "type",
+     "config",
+     "enabled",
+     "createdAt",
+     "updatedAt"
+    ]
+   },
+   "TriggerWithToken": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/Trigger"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "token": {
+        "type": "string",
+        "description": "The webhook's token; shown only in this response (the server keeps its hash)."
+       },
+       "webhookPath": {
+        "type": "string",
+        "description": "Where to POST: /api/triggers/{flowId}/webhook/{token}."
+       }
+      }
+     }
+    ],
+    "description": "A trigger; webhooks also carry token and webhookPath, shown only on creation and rotation."
+   },
+   "TriggerList": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Trigger"
+      }
+     }
+    },
+    "required": [
+     "items"
+    ]
+   },
+   "CreateTriggerRequest": {
+    "type": "object",
+    "properties": {
+     "name": {
+      "type": "string",
+      "description": "1 to 200 bytes; unique within the flow.",
+      "minLength": 1,
+      "maxLength": 200
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "webhook",
+       "schedule",
+       "manual"
+      ]
+     },
+     "config": {
+      "$ref": "#/components/schemas/TriggerConfig"
+     },
+     "enabled": {
+      "type": "boolean",
+      "default": true
+     }
+    },
+    "required": [
+     "name",
+     "type"
+    ]
+   },
+   "UpdateTriggerRequest": {
+    "type": "object",
+    "description": "Omitted fields keep their value; config keys are merged. The type cannot change (400).",
+    "properties": {
+     "name": {
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 200
+     },
+     "type": {
+      "type": "string",
+      "enum": [
+       "webhook",
+       "schedule",
+       "manual"
+      ],
+      "description": "If sent, must equal the current type."
+     },
+     "config": {
+      "$ref": "#/components/schemas/TriggerConfig"
+     },
+     "enabled": {
+      "type": "boolean"
+     }
+    }
+   },
+   "InjectRequest": {
+    "type": "object",
+    "properties": {
+     "target": {
+      "type": "string",
+      "maxLength": 200,
+      "description": "The listener; omitted: ?target=, else the flow's first listener."
+     },
+     "payload": {
+      "type": "object",
+      "additionalProperties": true,
+      "description": "The payload as JSON, converted to the target's payload class; omitted: {}."
+     }
+    }
+   },
+   "ExecutionAccepted": {
+    "type": "object",
+    "properties": {
+     "executionId": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string",
+      "description": "queued or running; a replayed (Idempotent-Replayed) answer without wait gives the first execution's status, which may be final.",
+      "example": "queued"
+     },
+     "location": {
+      "type": "string",
+      "description": "/api/executions/{executionId}."
+     }
+    },
+    "required": [
+     "executionId",
+     "status",
+     "location"
+    ]
+   },
+   "ExecutionResult": {
+    "type": "object",
+    "properties": {
+     "executionId": {
+      "type": "string"
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "success"
+      ]
+     },
+     "outputType": {
+      "type": "string",
+      "description": "The payload class the Output listener received; empty when there was no output."
+     },
+     "output": {
+      "type": "object",
+      "additionalProperties": true,
+      "nullable": true,
+      "description": "That payload as JSON; null when there was none."
+     }
+    },
+    "required": [
+     "executionId",
+     "status",
+     "outputType",
+     "output"
+    ]
+   },
+   "SchedulePreview": {
+    "type": "object",
+    "properties": {
+     "cron": {
+      "type": "string"
+     },
+     "timezone": {
+      "type": "string",
+      "description": "The IANA zone used."
+     },
+     "next": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "format": "date-time"
+      },
+      "description": "The next firings after now, in UTC."
+     }
+    },
+    "required": [
+     "cron",
+     "timezone",
+     "next"
+    ]
+   },
+   "FlowRunStatus": {
+    "type": "object",
+    "properties": {
+     "status": {
+      "type": "string",
+      "enum": [
+       "stopped",
+       "starting",
+       "running",
+       "stopping",
+       "error"
+      ]
+     },
+     "errorMessage": {
+      "type": "string",
+      "nullable": true,
+      "description": "Why the flow could not start; set in state error."
+     },
+     "version": {
+      "type": "integer",
+      "format": "int64",
+      "nullable": true,
+      "description": "The version running; null when stopped."
+     },
+     "stoppedByUser": {
+      "type": "boolean",
+      "description": "Stopped with POST .../stop: webhooks and schedules are refused (409 flow_stopped) until it is started again."
+     },
+     "idle": {
+      "type": "boolean",
+      "description": "Stopped because it sat idle (scale-to-zero): the next trigger starts it again."
+     },
+     "startedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "When it started; null when not running.",
+      "example": "2026-11-22T05:20:35.123Z",
+      "nullable": true
+     },
+     "runningExecutions": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 0
+     }
+    },
+    "required": [
+     "status",
+     "errorMessage",
+     "version",
+     "stoppedByUser",
+     "idle",
+     "startedAt",
+     "runningExecutions"
+    ]
+   },
+   "ExecutionInput": {
+    "type": "object",
+    "properties": {
+     "target": {
+      "type": "string",
+      "description": "The listener the payload went to."
+)json",
+R"json(     },
+     "payload": {
+      "type": "string",
+      "description": "The payload as XML."
+     }
+    },
+    "additionalProperties": true
+   },
+   "Execution": {
+    "type": "object",
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "flowId": {
+      "type": "string"
+     },
+     "flowVersion": {
+      "type": "integer",
+      "format": "int64",
+      "description": "The flow version it ran on."
+     },
+     "triggerId": {
+      "type": "string",
+      "nullable": true,
+      "description": "null for manual runs."
+     },
+     "status": {
+      "type": "string",
+      "enum": [
+       "queued",
+       "running",
+       "success",
+       "error",
+       "timeout",
+       "cancelled"
+      ]
+     },
+     "input": {
+      "$ref": "#/components/schemas/ExecutionInput"
+     },
+     "output": {
+      "type": "string",
+      "nullable": true,
+      "description": "The XML payload the Output listener received; null when none."
+     },
+     "error": {
+      "type": "string",
+      "nullable": true
+     },
+     "attempts": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 0
+     },
+     "startedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "finishedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "null while queued or running.",
+      "example": "2026-11-22T05:20:35.123Z",
+      "nullable": true
+     },
+     "durationMs": {
+      "type": "integer",
+      "format": "int64",
+      "nullable": true,
+      "description": "null while queued or running."
+     }
+    },
+    "required": [
+     "id",
+     "flowId",
+     "flowVersion",
+     "triggerId",
+     "status",
+     "input",
+     "output",
+     "error",
+     "attempts",
+     "startedAt",
+     "finishedAt",
+     "durationMs"
+    ]
+   },
+   "ExecutionStep": {
+    "type": "object",
+    "description": "One message delivered during the execution.",
+    "properties": {
+     "index": {
+      "type": "integer",
+      "format": "int64",
+      "minimum": 0
+     },
+     "from": {
+      "type": "string",
+      "description": "The sending listener."
+     },
+     "to": {
+      "type": "string",
+      "description": "The receiving listener."
+     },
+     "payloadType": {
+      "type": "string",
+      "description": "The payload's class."
+     },
+     "payload": {
+      "type": "string",
+      "description": "The payload as XML, secrets redacted."
+     },
+     "status": {
+      "type": "string",
+      "example": "delivered",
+      "description": "delivered, or unhandled when no listener took it."
+     },
+     "error": {
+      "type": "string",
+      "nullable": true
+     },
+     "startedAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     }
+    },
+    "required": [
+     "index",
+     "from",
+     "to",
+     "payloadType",
+     "payload",
+     "status",
+     "error",
+     "startedAt"
+    ]
+   },
+   "ExecutionDetail": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/Execution"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "steps": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/ExecutionStep"
+        }
+       }
+      },
+      "required": [
+       "steps"
+      ]
+     }
+    ],
+    "description": "An execution with its steps, oldest first."
+   },
+   "ExecutionPage": {
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/PaginatedResponse"
+     },
+     {
+      "type": "object",
+      "properties": {
+       "items": {
+        "type": "array",
+        "items": {
+         "$ref": "#/components/schemas/Execution"
+        }
+       }
+      },
+      "required": [
+       "items"
+      ]
+     }
+    ],
+    "description": "Executions, newest first."
+   },
+   "LogEvent": {
+    "type": "object",
+    "description": "A runtime event. The other fields depend on type: step {executionId, index, from, to, payloadType, payload, unhandled}; execution.started {executionId, triggerId, target, version}; execution.finished {executionId, status, error, output, messages, elapsedMs}.",
+    "properties": {
+     "type": {
+      "type": "string",
+      "enum": [
+       "step",
+       "execution.started",
+       "execution.finished"
+      ]
+     },
+     "id": {
+      "type": "integer",
+      "format": "int64",
+      "description": "Increasing per flow; use it as Last-Event-ID or ?after=."
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time",
+      "description": "ISO 8601 UTC with milliseconds.",
+      "example": "2026-11-22T05:20:35.123Z"
+     },
+     "executionId": {
+      "type": "string"
+     }
+    },
+    "required": [
+     "type",
+     "id",
+     "at"
+    ],
+    "additionalProperties": true
+   },
+   "LogPage": {
+    "type": "object",
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/LogEvent"
+      }
+     },
+     "nextAfter": {
+      "type": "integer",
+      "format": "int64",
+      "description": "Pass as ?after= for the next page (the last item's id, or the after sent when there was none)."
+     }
+    },
+    "required": [
+     "items",
+     "nextAfter"
     ]
    }
   }

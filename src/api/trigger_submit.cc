@@ -104,6 +104,7 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
     auto r = Response::json(202, {{"executionId", exec.id}, {"status", done->status},
                                   {"location", "/api/executions/" + exec.id}});
     r.headers.set("Location", "/api/executions/" + exec.id);
+    if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
     return r;
   }
   if (done->status != "success") {
@@ -113,6 +114,7 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
   if (wants_xml(req)) {
     auto r = Response::text(200, done->output, "application/xml");
     r.headers.set("X-Execution-Id", exec.id);
+    if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
     return r;
   }
   nlohmann::json output = nullptr;

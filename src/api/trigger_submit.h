@@ -27,7 +27,7 @@ http::Response submit_trigger(ApiServices& s, const http::Request& req, const Tr
                               const std::string& body, bool body_is_xml);
 
 // The Execution shape {id, flowId, flowVersion, triggerId, status, input, output, error,
-// startedAt, finishedAt, durationMs}.
+// attempts, startedAt, finishedAt, durationMs}.
 nlohmann::json execution_json(const store::ExecutionRecord& e);
 
 }  // namespace nextra::api

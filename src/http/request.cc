@@ -81,8 +81,16 @@ Response Response::event_stream(std::shared_ptr<EventStream> stream) {
   return r;
 }
 
-bool EventStream::send(std::string_view event, std::string_view data) {
+bool EventStream::send(std::string_view event, std::string_view data, std::string_view id) {
   std::string frame;
+  if (!id.empty()) {
+    // The browser's EventSource sends the last id back as Last-Event-ID when it reconnects.
+    frame += "id: ";
+    for (char c : id) {
+      if (c != '\n' && c != '\r') frame.push_back(c);
+    }
+    frame += '\n';
+  }
   if (!event.empty()) {
     // A newline in the name would start a new field: the name is ours, so drop them.
     frame += "event: ";

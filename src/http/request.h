@@ -67,7 +67,8 @@ class EventStream {
  public:
   // Queues one event; `data` may span lines (each becomes a "data:" field). Returns false
   // once the stream has ended, so the producer knows to stop.
-  bool send(std::string_view event, std::string_view data);
+  // With `id`, the frame carries an `id:` field (the client's Last-Event-ID on reconnect).
+  bool send(std::string_view event, std::string_view data, std::string_view id = {});
   // Ends the stream once the queued events are written. Idempotent.
   void close();
   // True after close(), or after the server has ended the stream.

@@ -159,3 +159,16 @@ TEST(Health, HealthzAndReadyz) {
 
 }  // namespace
 }  // namespace nextra::http
+
+namespace nextra::http {
+namespace {
+
+TEST(EventStream, FramesCarryTheIdForLastEventIdReplay) {
+  EventStream s;
+  ASSERT_TRUE(s.send("step", "{\"a\":1}", "42"));
+  ASSERT_TRUE(s.send("note", "line one\nline two"));
+  EXPECT_EQ(s.take().frames, "id: 42\nevent: step\ndata: {\"a\":1}\n\nevent: note\ndata: line one\ndata: line two\n\n");
+}
+
+}  // namespace
+}  // namespace nextra::http
