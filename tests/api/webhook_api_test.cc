@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <iostream>
 #include <string>
 #include <thread>
 
@@ -107,6 +108,7 @@ TEST_F(WebhookApi, AcceptXmlGivesRawXmlAndXmlBodyIsAccepted) {
   EXPECT_NE(r.body.find("<Result"), std::string::npos) << r.body;
   EXPECT_NE(r.body.find("as xml"), std::string::npos) << r.body;
 
+  std::cerr << r.body << "\n";
   auto x = hook(path + "?wait=true", "<Request><text>from xml</text></Request>", {}, "application/xml");
   ASSERT_EQ(x.status, 200) << x.body;
   EXPECT_EQ(x.json["output"]["text"], "from xml");
