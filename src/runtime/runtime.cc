@@ -61,7 +61,7 @@ std::string input_json(const std::string& target, const std::string& payload_xml
 class Runtime::Impl {
  public:
   struct FlowEntry {
-    std::unique_ptr<FlowInstance> instance;
+    std::shared_ptr<FlowInstance> instance;  // shared: a submission keeps it alive while it injects
     FlowState state = FlowState::Stopped;
     std::string error;
     bool stopped_by_user = false;
@@ -96,7 +96,7 @@ class Runtime::Impl {
     if (entry.instance && entry.state == FlowState::Running && entry.instance->version() == version) {
       return status_locked(entry);
     }
-    std::unique_ptr<FlowInstance> old = std::move(entry.instance);
+    std::shared_ptr<FlowInstance> old = std::move(entry.instance);
     entry.state = FlowState::Starting;
     lock.unlock();
     if (old) old->stop();  // a new version replaces the running one
@@ -142,7 +142,7 @@ class Runtime::Impl {
     std::unique_lock lock(mu_);
     auto& entry = flows_[key_of(org_id, flow_id)];
     if (by_user) entry.stopped_by_user = true;
-    std::unique_ptr<FlowInstance> inst = std::move(entry.instance);
+    std::shared_ptr<FlowInstance> inst = std::move(entry.instance);
     const std::int64_t version = inst ? inst->version() : 0;
     entry.state = inst ? FlowState::Stopping : FlowState::Stopped;
     lock.unlock();
@@ -193,31 +193,46 @@ class Runtime::Impl {
   // The running instance for a submission; starts the flow if it is not stopped by its user
   // (or if the run is manual). Returns the entry's instance pointer under mu_ discipline: the
   // instance stays alive while `hold` is kept.
-  Result<FlowInstance*> running_instance(const std::string& org_id, const std::string& flow_id, bool manual) {
-    {
-      std::lock_guard lock(mu_);
-      auto it = flows_.find(key_of(org_id, flow_id));
-      if (it != flows_.end()) {
-        if (it->second.stopped_by_user && !manual) {
-          return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
-        }
-        if (it->second.instance && it->second.state == FlowState::Running) return it->second.instance.get();
-      }
-    }
+  // `version` is the version triggers should run (live, else latest): an instance of an older
+  // one is replaced, so a saved flow runs its new YAML (which triggers already convert with).
+  Result<std::shared_ptr<FlowInstance>> running_instance(const std::string& org_id, const std::string& flow_id,
+                                                         bool manual, std::int64_t version) {
+    // Fast path, the common case: the flow runs this version. Only mu_ is taken, so
+    // submissions to running flows never wait for each other here.
+    auto inst = current_instance(org_id, flow_id, manual, version);
+    if (!inst.ok() || *inst) return inst;
+    std::lock_guard run_lock(run_mu_);  // one start at a time
+    auto again = current_instance(org_id, flow_id, manual, version);
+    if (!again.ok() || *again) return again;
     NEXTRA_TRY(start_flow(org_id, flow_id, /*by_user=*/manual));
     std::lock_guard lock(mu_);
     auto it = flows_.find(key_of(org_id, flow_id));
     if (it == flows_.end() || !it->second.instance) return Error::make(ErrorCode::Unavailable, "the flow stopped while starting");
-    return it->second.instance.get();
+    return it->second.instance;
+  }
+
+  // The running instance of `version`, null if there is none, Conflict if the user stopped
+  // the flow and this is not a manual run.
+  Result<std::shared_ptr<FlowInstance>> current_instance(const std::string& org_id, const std::string& flow_id,
+                                                         bool manual, std::int64_t version) {
+    std::lock_guard lock(mu_);
+    auto it = flows_.find(key_of(org_id, flow_id));
+    if (it == flows_.end()) return std::shared_ptr<FlowInstance>();
+    if (it->second.stopped_by_user && !manual) {
+      return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
+    }
+    if (it->second.instance && it->second.state == FlowState::Running && it->second.instance->version() == version) {
+      return it->second.instance;
+    }
+    return std::shared_ptr<FlowInstance>();
   }
 
   // ---- executions -----------------------------------------------------------------------
 
   Result<Submitted> submit(const SubmitRequest& req) {
     NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(req.org_id, req.flow_id));
-    (void)flow;
-    std::lock_guard run_lock(run_mu_);  // instances are not stopped while a submission runs
-    NEXTRA_ASSIGN_OR_RETURN(FlowInstance * inst, running_instance(req.org_id, req.flow_id, req.manual));
+    NEXTRA_ASSIGN_OR_RETURN(auto inst, running_instance(req.org_id, req.flow_id, req.manual,
+                                                         flow.live_version.value_or(flow.version)));
     const std::string target = req.target.empty() ? inst->default_target() : req.target;
     NEXTRA_TRY(inst->parse_for(target, req.payload_xml));  // refuse bad input before recording it
 
@@ -299,26 +314,47 @@ class Runtime::Impl {
     notify(f.execution_id);
   }
 
-  void notify(const std::string&) {
+  // Wakes only the waiters of this execution: with many synchronous webhooks in flight, a
+  // global wake-up made every waiter re-read its record on every completion.
+  void notify(const std::string& id) {
     std::lock_guard lock(wait_mu_);
-    ++finished_generation_;
-    wait_cv_.notify_all();
+    auto range = waiters_.equal_range(id);
+    if (range.first == range.second) return;  // nobody waits: remember nothing
+    ended_.insert(id);
+    for (auto it = range.first; it != range.second; ++it) it->second->notify_all();
   }
 
   Result<store::ExecutionRecord> wait(const std::string& org_id, const std::string& id, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      std::uint64_t gen;
-      {
-        std::lock_guard lock(wait_mu_);
-        gen = finished_generation_;
-      }
-      NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
-      if (rec.status != "queued" && rec.status != "running") return rec;
-      std::unique_lock lock(wait_mu_);
-      if (!wait_cv_.wait_until(lock, deadline, [&] { return finished_generation_ != gen || shutting_down_; })) return rec;
-      if (shutting_down_) return rec;
+    auto cv = std::make_shared<std::condition_variable>();
+    {
+      std::lock_guard lock(wait_mu_);
+      waiters_.emplace(id, cv);
     }
+    struct Unregister {
+      Impl* self;
+      const std::string& id;
+      std::shared_ptr<std::condition_variable> cv;
+      ~Unregister() {
+        std::lock_guard lock(self->wait_mu_);
+        auto range = self->waiters_.equal_range(id);
+        for (auto it = range.first; it != range.second; ++it) {
+          if (it->second == cv) {
+            self->waiters_.erase(it);
+            break;
+          }
+        }
+        if (self->waiters_.count(id) == 0) self->ended_.erase(id);
+      }
+    } unregister{this, id, cv};
+    // Registered before the read, so an ending between the read and the wait is not missed.
+    NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
+    if (rec.status != "queued" && rec.status != "running") return rec;
+    {
+      std::unique_lock lock(wait_mu_);
+      cv->wait_until(lock, deadline, [&] { return ended_.count(id) > 0 || shutting_down_; });
+    }
+    return store_.get_execution(org_id, id);
   }
 
   Result<store::ExecutionRecord> cancel(const std::string& org_id, const std::string& id) {
@@ -347,8 +383,10 @@ class Runtime::Impl {
       auto input = nlohmann::json::parse(rec.input, nullptr, false);
       const std::string target = input.is_object() ? input.value("target", std::string()) : std::string();
       const std::string payload = input.is_object() ? input.value("payload", std::string()) : std::string();
-      std::lock_guard run_lock(run_mu_);
-      auto inst = running_instance(rec.org_id, rec.flow_id, /*manual=*/true);
+      auto flow = store_.get_flow(rec.org_id, rec.flow_id);
+      auto inst = flow.ok() ? running_instance(rec.org_id, rec.flow_id, /*manual=*/true,
+                                               flow->live_version.value_or(flow->version))
+                            : Result<std::shared_ptr<FlowInstance>>(flow.error());
       if (!inst.ok()) {
         store::FinishExecutionRequest fr{rec.org_id, rec.id, "error", "", "could not resume: " + inst.error().message, now()};
         (void)store_.finish_execution(fr);
@@ -478,7 +516,7 @@ class Runtime::Impl {
   }
 
   void forget(const std::string& org_id, const std::string& flow_id) {
-    std::unique_ptr<FlowInstance> inst;
+    std::shared_ptr<FlowInstance> inst;
     {
       std::lock_guard lock(mu_);
       auto it = flows_.find(key_of(org_id, flow_id));
@@ -516,7 +554,7 @@ class Runtime::Impl {
     {
       std::lock_guard lock(wait_mu_);
       shutting_down_ = true;
-      wait_cv_.notify_all();
+      for (auto& [id, cv] : waiters_) cv->notify_all();
     }
   }
 
@@ -524,7 +562,7 @@ class Runtime::Impl {
   LogHub& logs_;
   RuntimeOptions options_;
 
-  std::mutex run_mu_;  // serialises starting/stopping instances against submissions
+  std::mutex run_mu_;  // serialises starting and stopping flows
   std::mutex mu_;      // guards flows_
   std::map<std::string, FlowEntry> flows_;
 
@@ -535,8 +573,8 @@ class Runtime::Impl {
   std::thread writer_;
 
   std::mutex wait_mu_;
-  std::condition_variable wait_cv_;
-  std::uint64_t finished_generation_ = 0;
+  std::multimap<std::string, std::shared_ptr<std::condition_variable>> waiters_;  // by execution id
+  std::set<std::string> ended_;  // executions that ended while someone waits for them
   bool shutting_down_ = false;
 
   std::mutex spec_mu_;

@@ -376,6 +376,35 @@ TEST_F(RuntimeApi, DeletingARunningFlowStopsItAndItsWebhook) {
   EXPECT_EQ(app_->runtime()->peek(c.personal_org_id, flow).state, runtime::FlowState::Stopped);
 }
 
+// A running flow picks up a saved version (no live version published: triggers run the
+// latest), instead of converting with the new YAML and running the old pump.
+TEST_F(RuntimeApi, SavingARunningFlowRunsTheNewVersion) {
+  Client c = user("ada@example.com");
+  auto flow = create_flow(c, "evolving");
+  const auto path = webhook_path(c, flow);
+  auto v1 = hook(path + "?wait=true", R"({"text":"one"})");
+  ASSERT_EQ(v1.status, 200) << v1.body;
+  EXPECT_EQ(c.get("/api/flows/" + flow + "/status").json["version"], 1);
+
+  std::string yaml =
+      "organism:\n  name: evolving\n"
+      "payloads:\n  Request:\n    message: string\n  Result:\n    text: string\n"
+      "listeners:\n"
+      "  - name: start\n    payload_class: Request\n    handler: transform\n    description: in\n"
+      "    peers: [output]\n    transform:\n      payload: Result\n      fields:\n        text: \"v2 {{ message }}\"\n"
+      "  - name: output\n    payload_class: Result\n    handler: output\n    description: out\n";
+  auto saved = c.put("/api/flows/" + flow, {{"version", 1}, {"organismYaml", yaml}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  auto v2 = hook(path + "?wait=true", R"({"message":"two"})");
+  ASSERT_EQ(v2.status, 200) << v2.body;
+  EXPECT_EQ(v2.json["output"]["text"], "v2 two");
+  EXPECT_EQ(c.get("/api/flows/" + flow + "/status").json["version"], 2);
+  auto e = c.get("/api/executions/" + v2.json["executionId"].get<std::string>());
+  EXPECT_EQ(e.json["flowVersion"], 2) << e.body;
+  auto manual = inject(c, flow, "ignored");  // the old field is now unknown
+  EXPECT_EQ(manual.status, 400) << manual.body;
+}
+
 std::string yaml_with_triggers(const std::string& triggers) {
   return "organism:\n  name: triggered\n"
          "payloads:\n  Request:\n    text: string\n  Result:\n    text: string\n"
