@@ -90,6 +90,8 @@ class Runtime::Impl {
   Result<FlowStatus> start_flow(const std::string& org_id, const std::string& flow_id, bool by_user) {
     NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
     const std::int64_t version = flow.live_version.value_or(flow.version);
+    // The user's start (or manual run) lifts a stop that may date from before a restart.
+    if (by_user && flow.stopped_by_user) NEXTRA_TRY(store_.set_stopped_by_user(org_id, flow_id, false));
     std::unique_lock lock(mu_);
     auto& entry = flows_[key_of(org_id, flow_id)];
     if (by_user) entry.stopped_by_user = false;
@@ -138,7 +140,12 @@ class Runtime::Impl {
   }
 
   Result<FlowStatus> stop_flow(const std::string& org_id, const std::string& flow_id, bool by_user, bool idle) {
-    NEXTRA_TRY(store_.get_flow(org_id, flow_id));  // NotFound for foreign flows
+    // NotFound for foreign flows; a user's stop is kept in the database so it outlives restarts.
+    if (by_user) {
+      NEXTRA_TRY(store_.set_stopped_by_user(org_id, flow_id, true));
+    } else {
+      NEXTRA_TRY(store_.get_flow(org_id, flow_id));
+    }
     std::unique_lock lock(mu_);
     auto& entry = flows_[key_of(org_id, flow_id)];
     if (by_user) entry.stopped_by_user = true;
@@ -162,11 +169,12 @@ class Runtime::Impl {
   }
 
   Result<FlowStatus> status(const std::string& org_id, const std::string& flow_id) {
-    NEXTRA_TRY(store_.get_flow(org_id, flow_id));
+    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
     std::lock_guard lock(mu_);
     auto it = flows_.find(key_of(org_id, flow_id));
-    if (it == flows_.end()) return FlowStatus{};
-    return status_locked(it->second);
+    FlowStatus st = it == flows_.end() ? FlowStatus{} : status_locked(it->second);
+    st.stopped_by_user = flow.stopped_by_user;
+    return st;
   }
 
   FlowStatus status_locked(const FlowEntry& e) const {
@@ -231,6 +239,9 @@ class Runtime::Impl {
 
   Result<Submitted> submit(const SubmitRequest& req) {
     NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(req.org_id, req.flow_id));
+    if (flow.stopped_by_user && !req.manual) {
+      return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
+    }
     NEXTRA_ASSIGN_OR_RETURN(auto inst, running_instance(req.org_id, req.flow_id, req.manual,
                                                          flow.live_version.value_or(flow.version)));
     const std::string target = req.target.empty() ? inst->default_target() : req.target;

@@ -129,6 +129,7 @@ bool Scheduler::fire(const store::Trigger& t, std::int64_t slot_s) {
   req.payload_xml = std::move(xml);
   req.idempotency_key = "schedule:" + t.id + ":" + std::to_string(slot_s);
   auto submitted = runtime_.submit(req);
+  if (!submitted.ok() && submitted.error().code == ErrorCode::Conflict) return false;  // stopped by its user
   if (!submitted.ok()) {
     std::fprintf(stderr, "nextra: schedule %s could not start its execution: %s\n", t.id.c_str(),
                  submitted.error().message.c_str());

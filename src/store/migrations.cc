@@ -233,10 +233,17 @@ std::int64_t now_ms() {
 
 }  // namespace
 
+// The user's stop survives restarts: a flow stopped by its user refuses webhooks and
+// schedules until started again ('stopped'); otherwise triggers may start it ('auto').
+constexpr const char* kRunIntentSchema = R"sql(
+ALTER TABLE flows ADD COLUMN run_intent TEXT NOT NULL DEFAULT 'auto' CHECK (run_intent IN ('auto','stopped'));
+)sql";
+
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, "initial schema", kInitialSchema},
       {2, "runtime: trigger names, schedule claims, step order", kRuntimeSchema},
+      {3, "flows: run intent", kRunIntentSchema},
   };
   return kMigrations;
 }

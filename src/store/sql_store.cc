@@ -48,7 +48,7 @@ std::string from_hex(const std::string& hex) {
 
 constexpr const char* kFlowCols =
     "id, org_id, name, description, organism_yaml, canvas_state, version, live_version, "
-    "created_by, created_at, updated_at";
+    "created_by, created_at, updated_at, run_intent";
 Flow flow_from(const SqlRow& r) {
   Flow f;
   f.id = col(r, 0);
@@ -62,6 +62,7 @@ Flow flow_from(const SqlRow& r) {
   f.created_by = col(r, 8);
   f.created_at_ms = col_i64(r, 9);
   f.updated_at_ms = col_i64(r, 10);
+  f.stopped_by_user = col(r, 11) == "stopped";
   return f;
 }
 
@@ -391,6 +392,17 @@ class SqlStore final : public Store {
                        {req.org_id, req.flow_id, req.limit, req.offset}));
       for (const SqlRow& r : rows) out.items.push_back(version_from(r));
       return out;
+    });
+  }
+
+  Result<Flow> set_stopped_by_user(const std::string& org_id, const std::string& flow_id, bool stopped) override {
+    return tx([&]() -> Result<Flow> {
+      NEXTRA_ASSIGN_OR_RETURN(
+          Rows rows, q(std::string("UPDATE flows SET run_intent = ? WHERE org_id = ? AND id = ? "
+                                   "AND deleted_at IS NULL RETURNING ") + kFlowCols,
+                       {std::string(stopped ? "stopped" : "auto"), org_id, flow_id}));
+      if (rows.empty()) return not_found("flow");
+      return flow_from(rows[0]);
     });
   }
 

@@ -142,6 +142,7 @@ struct Flow {
   std::string canvas_state;          // JSON text, stored verbatim
   std::int64_t version = 0;          // latest saved version; what the next save must expect
   std::optional<std::int64_t> live_version;  // the published version, if any
+  bool stopped_by_user = false;      // the runtime refuses webhooks and schedules until started
   std::string created_by;            // user id
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
@@ -470,6 +471,9 @@ class Store {
                                                std::int64_t version) = 0;
   virtual Result<ListFlowVersionsResponse> list_flow_versions(
       const ListFlowVersionsRequest& req) = 0;
+  // Records that the user stopped (true) or started (false) the flow; survives restarts.
+  virtual Result<Flow> set_stopped_by_user(const std::string& org_id, const std::string& flow_id,
+                                           bool stopped) = 0;
   // Points the flow's live (published) version at an existing version. NotFound if absent.
   virtual Result<Flow> set_live_version(const std::string& org_id, const std::string& flow_id,
                                         std::int64_t version) = 0;

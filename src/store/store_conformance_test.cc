@@ -428,6 +428,21 @@ TEST_P(StoreConformance, StaleSaveIsConflictAndWritesNothing) {
   EXPECT_FALSE(conflict_current_version(Error::make(ErrorCode::NotFound, "x")).has_value());
 }
 
+TEST_P(StoreConformance, StoppedByUserIsKeptAndScopedToTheOrganization) {
+  std::string u = user("stop@example.com"), o = org(u);
+  std::string u2 = user("other@example.com"), o2 = org(u2);
+  Flow f = flow(o, u);
+  EXPECT_FALSE(f.stopped_by_user);
+  auto stopped = store_->set_stopped_by_user(o, f.id, true);
+  ASSERT_TRUE(stopped.ok()) << stopped.error().message;
+  EXPECT_TRUE(stopped->stopped_by_user);
+  EXPECT_TRUE(store_->get_flow(o, f.id)->stopped_by_user);
+  EXPECT_EQ(store_->set_stopped_by_user(o2, f.id, false).error().code, ErrorCode::NotFound);
+  EXPECT_TRUE(store_->get_flow(o, f.id)->stopped_by_user);
+  ASSERT_TRUE(store_->set_stopped_by_user(o, f.id, false).ok());
+  EXPECT_FALSE(store_->get_flow(o, f.id)->stopped_by_user);
+}
+
 TEST_P(StoreConformance, VersionHistoryIsImmutableAndLivePointerMoves) {
   std::string u = user("u@example.com"), o = org(u);
   Flow f = flow(o, u);

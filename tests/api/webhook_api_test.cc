@@ -302,6 +302,25 @@ TEST_F(WebhookApi, UserStoppedFlowRefusesWebhooksUntilStarted) {
   EXPECT_EQ(r.json["output"]["text"], "again");
 }
 
+// Regression: the user's stop was kept only in memory, so a restart re-opened the flow to
+// webhooks and schedules.
+TEST_F(WebhookApi, UserStopOutlivesARestart) {
+  Client c = user("ada@example.com");
+  auto flow = create_flow(c, "hello");
+  const auto path = create_webhook(c, flow)["webhookPath"].get<std::string>();
+  ASSERT_EQ(c.post("/api/flows/" + flow + "/stop", json::object()).status, 200);
+  start();  // same data directory, new process state
+  c = client();
+  ASSERT_EQ(c.login("ada@example.com").status, 200);
+  auto refused = hook(path, R"({"text":"x"})");
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(refused.code(), "flow_stopped");
+  auto status = c.get("/api/flows/" + flow + "/status");
+  EXPECT_EQ(status.json["stoppedByUser"], true) << status.body;
+  ASSERT_EQ(c.post("/api/flows/" + flow + "/start", json::object()).status, 200);
+  EXPECT_EQ(hook(path + "?wait=true", R"({"text":"y"})").status, 200);
+}
+
 TEST_F(WebhookApi, FlowWithAnUnrunnableHandlerGivesAClearError) {
   Client c = user("ada@example.com");
   // `llm` is a known handler kind that validates, but this listener has no model configured.
