@@ -108,6 +108,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   runtime::RuntimeOptions ro;
   ro.idle_timeout = options.idle_timeout;
   ro.execution_timeout = options.execution_timeout;
+  ro.maintenance_interval = options.maintenance_interval;
   ro.now_ms = impl->services->now_ms;
   Impl* raw = impl.get();
   ro.resolve_secrets = [raw](const std::string& org_id, const std::string& yaml) -> Result<std::string> {

@@ -47,6 +47,8 @@ struct AppOptions {
   std::chrono::milliseconds idle_timeout{15 * 60 * 1000};
   std::chrono::milliseconds execution_timeout{5 * 60 * 1000};
   bool run_scheduler = true;  // fire schedule triggers from this instance
+  // How often idle flows are stopped and old executions pruned.
+  std::chrono::milliseconds maintenance_interval{30 * 1000};
 
   // Tests use cheap argon2id parameters; production keeps the defaults.
   bool fast_password_hashing = false;

@@ -321,6 +321,31 @@ TEST_F(WebhookApi, UserStopOutlivesARestart) {
   EXPECT_EQ(hook(path + "?wait=true", R"({"text":"y"})").status, 200);
 }
 
+// Scale-to-zero: an idle flow stops by itself, and the next webhook starts it again while
+// its message waits.
+TEST_F(WebhookApi, IdleFlowStopsAndAWebhookWakesIt) {
+  options.idle_timeout = std::chrono::milliseconds(200);
+  options.maintenance_interval = std::chrono::milliseconds(50);
+  start();
+  Client c = user("ada@example.com");
+  auto flow = create_flow(c, "hello");
+  const auto path = create_webhook(c, flow)["webhookPath"].get<std::string>();
+  ASSERT_EQ(hook(path + "?wait=true", R"({"text":"first"})").status, 200);
+  Reply status;
+  for (int i = 0; i < 200; ++i) {  // bounded: up to 10 s
+    status = c.get("/api/flows/" + flow + "/status");
+    if (status.json.value("idle", false)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status.json["status"], "stopped") << status.body;
+  EXPECT_EQ(status.json["idle"], true);
+  EXPECT_EQ(status.json["stoppedByUser"], false);
+  auto woken = hook(path + "?wait=true", R"({"text":"again"})");
+  EXPECT_EQ(woken.status, 200) << woken.body;
+  EXPECT_EQ(woken.json["output"]["text"], "again");
+  EXPECT_EQ(c.get("/api/flows/" + flow + "/status").json["status"], "running");
+}
+
 TEST_F(WebhookApi, FlowWithAnUnrunnableHandlerGivesAClearError) {
   Client c = user("ada@example.com");
   // `llm` is a known handler kind that validates, but this listener has no model configured.
