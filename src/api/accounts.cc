@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "api/json_body.h"
 #include "api/json_views.h"
 #include "auth/tokens.h"
 #include "http/error_mapping.h"
@@ -53,6 +54,11 @@ Result<std::string> clean_name(std::string_view raw, const char* field) {
     if (u < 0x20 || u == 0x7f) return field_error(field, std::string(field) + " must not contain control characters");
   }
   return std::string(n);
+}
+
+Result<std::string> required_name(const nlohmann::json& body, const char* field) {
+  NEXTRA_ASSIGN_OR_RETURN(auto raw, required_string(body, field, 1024));
+  return clean_name(raw, field);
 }
 
 Result<NewAccount> create_account(ApiServices& s, const store::CreateUserRequest& req) {

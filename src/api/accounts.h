@@ -21,6 +21,8 @@ namespace nextra::api {
 Result<std::string> normalize_email(std::string_view email);
 // 1..200 bytes after trimming, no control characters.
 Result<std::string> clean_name(std::string_view name, const char* field);
+// The body's required display-name field, read and cleaned as above.
+Result<std::string> required_name(const nlohmann::json& body, const char* field = "name");
 
 struct NewAccount {
   store::User user;

@@ -35,9 +35,7 @@ Response list_keys(ApiServices& s, const Request&, const Caller& c) {
 Response create_key(ApiServices& s, const Request& req, const Caller& c) {
   auto body = parse_json_object(req);
   if (!body.ok()) return http::from_error(body.error());
-  auto raw = required_string(*body, "name", 1024);
-  if (!raw.ok()) return http::from_error(raw.error());
-  auto name = clean_name(*raw, "name");
+  auto name = required_name(*body);
   if (!name.ok()) return http::from_error(name.error());
   const std::string key = std::string(kApiKeyPrefix) + auth::random_token(32);
   store::CreateApiKeyRequest cr;

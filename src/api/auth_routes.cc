@@ -56,8 +56,7 @@ Result<Credentials> read_credentials(const Request& req, bool with_name) {
   NEXTRA_ASSIGN_OR_RETURN(c.email, normalize_email(email));
   NEXTRA_ASSIGN_OR_RETURN(c.password, required_string(body, "password", kMaxPasswordBytes));
   if (with_name) {
-    NEXTRA_ASSIGN_OR_RETURN(auto name, required_string(body, "name", kMaxTextBytes));
-    NEXTRA_ASSIGN_OR_RETURN(c.name, clean_name(name, "name"));
+    NEXTRA_ASSIGN_OR_RETURN(c.name, required_name(body));
   }
   return c;
 }

@@ -62,6 +62,22 @@ Result<std::optional<std::string>> name_field(const nlohmann::json& body, bool r
   return std::optional<std::string>(std::move(name));
 }
 
+// The editable fields of a flow as a create or a save sends them; unset = not sent.
+struct FlowFields {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::string> organism_yaml;
+  std::optional<std::string> canvas_state;
+};
+Result<FlowFields> flow_fields(const nlohmann::json& body, bool name_required) {
+  FlowFields f;
+  NEXTRA_ASSIGN_OR_RETURN(f.name, name_field(body, name_required));
+  NEXTRA_ASSIGN_OR_RETURN(f.description, optional_string(body, "description", kMaxDescription));
+  NEXTRA_ASSIGN_OR_RETURN(f.organism_yaml, optional_string(body, "organismYaml", kMaxYaml));
+  NEXTRA_ASSIGN_OR_RETURN(f.canvas_state, canvas_field(body));
+  return f;
+}
+
 Response list_flows(ApiServices& s, const Request& req, const Caller& c) {
   auto paging = paging_from_query(req);
   if (!paging.ok()) return http::from_error(paging.error());
@@ -81,21 +97,16 @@ Response list_flows(ApiServices& s, const Request& req, const Caller& c) {
 Response create_flow(ApiServices& s, const Request& req, const Caller& c) {
   auto body = parse_json_object(req);
   if (!body.ok()) return http::from_error(body.error());
-  auto name = name_field(*body, true);
-  if (!name.ok()) return http::from_error(name.error());
-  auto description = optional_string(*body, "description", kMaxDescription);
-  if (!description.ok()) return http::from_error(description.error());
-  auto yaml = optional_string(*body, "organismYaml", kMaxYaml);
-  if (!yaml.ok()) return http::from_error(yaml.error());
-  auto canvas = canvas_field(*body);
-  if (!canvas.ok()) return http::from_error(canvas.error());
+  auto fields = flow_fields(*body, /*name_required=*/true);
+  if (!fields.ok()) return http::from_error(fields.error());
+  const auto& [name, description, yaml, canvas] = *fields;
 
   store::CreateFlowRequest cr;
   cr.org_id = c.org.id;
-  cr.name = **name;
-  cr.description = description->value_or("");
-  cr.organism_yaml = yaml->has_value() ? **yaml : default_flow_yaml(cr.name);
-  cr.canvas_state = canvas->has_value() ? **canvas : (yaml->has_value() ? "{}" : default_canvas_state());
+  cr.name = *name;
+  cr.description = description.value_or("");
+  cr.organism_yaml = yaml ? *yaml : default_flow_yaml(cr.name);
+  cr.canvas_state = canvas ? *canvas : (yaml ? "{}" : default_canvas_state());
   cr.author_user_id = c.user.id;
   auto diagnostics = check_flow_yaml(s, c.org.id, cr.organism_yaml);
   if (flow::has_errors(diagnostics)) return invalid_yaml_response(diagnostics);
@@ -159,30 +170,25 @@ Response put_flow(ApiServices& s, const Request& req, const Caller& c) {
   if (!body.ok()) return http::from_error(body.error());
   auto version = expected_version(req, *body);
   if (!version.ok()) return http::from_error(version.error());
-  auto name = name_field(*body, false);
-  if (!name.ok()) return http::from_error(name.error());
-  auto description = optional_string(*body, "description", kMaxDescription);
-  if (!description.ok()) return http::from_error(description.error());
-  auto yaml = optional_string(*body, "organismYaml", kMaxYaml);
-  if (!yaml.ok()) return http::from_error(yaml.error());
-  auto canvas = canvas_field(*body);
-  if (!canvas.ok()) return http::from_error(canvas.error());
+  auto fields = flow_fields(*body, /*name_required=*/false);
+  if (!fields.ok()) return http::from_error(fields.error());
+  const auto& [name, description, yaml, canvas] = *fields;
   auto message = optional_string(*body, "message", kMaxMessage);
   if (!message.ok()) return http::from_error(message.error());
 
   flow::Diagnostics diagnostics;
-  if (yaml->has_value()) {
-    diagnostics = check_flow_yaml(s, c.org.id, **yaml);
+  if (yaml) {
+    diagnostics = check_flow_yaml(s, c.org.id, *yaml);
     if (flow::has_errors(diagnostics)) return invalid_yaml_response(diagnostics);
   }
   store::UpdateFlowRequest ur;
   ur.org_id = c.org.id;
   ur.flow_id = id;
   ur.expected_version = *version;
-  ur.name = *name;
-  ur.description = *description;
-  ur.organism_yaml = *yaml;
-  ur.canvas_state = *canvas;
+  ur.name = name;
+  ur.description = description;
+  ur.organism_yaml = yaml;
+  ur.canvas_state = canvas;
   ur.author_user_id = c.user.id;
   ur.message = message->value_or("");
   auto flow = s.store->update_flow(ur);
@@ -191,7 +197,7 @@ Response put_flow(ApiServices& s, const Request& req, const Caller& c) {
     return from_store(flow.error());
   }
   audit(s, c, req, "flow.update", "flow", flow->id, {{"version", flow->version}});
-  if (yaml->has_value()) {
+  if (yaml) {
     for (auto& w : sync_triggers_after_save(s, c.org.id, flow->id, flow->organism_yaml)) diagnostics.push_back(std::move(w));
   }
   auto r = Response::json(200, flow_json(*flow, flow_run(s, c.org.id, flow->id), warnings_only(diagnostics)));

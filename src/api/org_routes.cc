@@ -70,9 +70,7 @@ Response list_orgs(ApiServices& s, const Request&, const Caller& c) {
 Response create_org(ApiServices& s, const Request& req, const Caller& c) {
   auto body = parse_json_object(req);
   if (!body.ok()) return http::from_error(body.error());
-  auto raw = required_string(*body, "name", 1024);
-  if (!raw.ok()) return http::from_error(raw.error());
-  auto name = clean_name(*raw, "name");
+  auto name = required_name(*body);
   if (!name.ok()) return http::from_error(name.error());
   auto org = s.store->create_organization({*name, c.user.id});
   if (!org.ok()) return http::from_error(org.error());

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace nextra::apitest {
 
@@ -104,6 +106,29 @@ Client ApiTest::user(const std::string& email) {
   auto r = c.signup(email);
   EXPECT_EQ(r.status, 201) << r.body;
   return c;
+}
+
+std::string ApiTest::create_flow(Client& c, const std::string& name, const std::string& yaml) {
+  nlohmann::json body = {{"name", name}};
+  if (!yaml.empty()) body["organismYaml"] = yaml;
+  auto r = c.post("/api/flows", body);
+  EXPECT_EQ(r.status, 201) << r.body;
+  return r.json.is_object() && r.json.contains("id") ? r.json["id"].get<std::string>() : std::string();
+}
+
+Reply ApiTest::wait_final(Client& c, const std::string& id) {
+  Reply r;
+  for (int i = 0; i < 200; ++i) {
+    r = c.get("/api/executions/" + id);
+    if (r.status == 0) break;  // no server: fail now
+    if (r.status == 200) {
+      auto st = r.json.value("status", std::string());
+      if (st != "queued" && st != "running") return r;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "execution " << id << " did not finish: " << r.body;
+  return r;
 }
 
 std::string valid_flow_yaml(const std::string& name) {

@@ -81,6 +81,11 @@ class ApiTest : public ::testing::Test {
   Client client() { return Client(port_); }
   // A signed-up client with its own personal organization.
   Client user(const std::string& email);
+  // A flow (the default template unless `yaml` is given: `start` takes Request{text},
+  // `output` gets Result{text}); returns its id.
+  std::string create_flow(Client& c, const std::string& name, const std::string& yaml = "");
+  // Polls GET /api/executions/{id} until the execution is final (bounded: 10 s).
+  Reply wait_final(Client& c, const std::string& id);
 
   std::filesystem::path data_dir;
   std::uint16_t port_ = 0;

@@ -19,13 +19,6 @@ using nlohmann::json;
 
 class RuntimeApi : public ApiTest {
  protected:
-  std::string create_flow(Client& c, const std::string& name, const std::string& yaml = "") {
-    json body = {{"name", name}};
-    if (!yaml.empty()) body["organismYaml"] = yaml;
-    auto r = c.post("/api/flows", body);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json.is_object() && r.json.contains("id") ? r.json["id"].get<std::string>() : std::string();
-  }
   std::string webhook_path(Client& c, const std::string& flow_id, const std::string& name = "hook") {
     auto r = c.post("/api/flows/" + flow_id + "/triggers", {{"type", "webhook"}, {"name", name}});
     EXPECT_EQ(r.status, 201) << r.body;
@@ -37,20 +30,6 @@ class RuntimeApi : public ApiTest {
   }
   Reply inject(Client& c, const std::string& flow_id, const std::string& text, const std::string& query = "?wait=true") {
     return c.post("/api/triggers/" + flow_id + "/inject" + query, {{"target", "start"}, {"payload", {{"text", text}}}});
-  }
-  Reply wait_final(Client& c, const std::string& id) {
-    Reply r;
-    for (int i = 0; i < 200; ++i) {
-      r = c.get("/api/executions/" + id);
-      if (r.status == 0) break;  // no server: fail now
-      if (r.status == 200) {
-        auto st = r.json.value("status", std::string());
-        if (st != "queued" && st != "running") return r;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "execution " << id << " did not finish: " << r.body;
-    return r;
   }
   // The same session on the current port (after a restart).
   Client again(const Client& old) {

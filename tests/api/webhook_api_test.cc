@@ -18,14 +18,6 @@ using nlohmann::json;
 
 class WebhookApi : public ApiTest {
  protected:
-  // A flow from the default template: `start` takes Request{text}, `output` gets Result{text}.
-  std::string create_flow(Client& c, const std::string& name, const std::string& yaml = "") {
-    json body = {{"name", name}};
-    if (!yaml.empty()) body["organismYaml"] = yaml;
-    auto r = c.post("/api/flows", body);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return r.json.is_object() && r.json.contains("id") ? r.json["id"].get<std::string>() : std::string();
-  }
   json create_webhook(Client& c, const std::string& flow_id, const std::string& name = "hook",
                       json config = json::object()) {
     auto r = c.post("/api/flows/" + flow_id + "/triggers", {{"type", "webhook"}, {"name", name}, {"config", config}});
@@ -37,20 +29,6 @@ class WebhookApi : public ApiTest {
              const std::string& content_type = "application/json") {
     Client anon = client();
     return anon.call("POST", path, body, std::move(headers), content_type);
-  }
-  // Polls the execution until it is final (bounded).
-  Reply wait_final(Client& c, const std::string& id) {
-    Reply r;
-    for (int i = 0; i < 200; ++i) {
-      r = c.get("/api/executions/" + id);
-      if (r.status == 200) {
-        auto st = r.json.value("status", std::string());
-        if (st != "queued" && st != "running") return r;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    ADD_FAILURE() << "execution " << id << " did not finish: " << r.body;
-    return r;
   }
 };
 
