@@ -254,14 +254,16 @@ class Runtime::Impl {
     cr.flow_id = req.flow_id;
     cr.flow_version = inst->version();
     cr.trigger_id = req.trigger_id;
-    cr.status = "queued";
+    // Recorded as running (with its usage count) in one transaction: the row is durable
+    // before the pump sees it, and a restart resumes running rows too.
+    cr.status = "running";
     cr.input = input_json(target, req.payload_xml);
     cr.idempotency_key = req.idempotency_key;
     cr.started_at_ms = now();
+    cr.usage_month = month_of(cr.started_at_ms);
     NEXTRA_ASSIGN_OR_RETURN(auto created, store_.create_execution(cr));
     if (!created.created) return Submitted{std::move(created.execution), false};
-    (void)store_.count_execution(req.org_id, month_of(cr.started_at_ms));
-    NEXTRA_TRY(launch(*inst, created.execution, target, req.payload_xml, /*already_running=*/false));
+    NEXTRA_TRY(launch(*inst, created.execution, target, req.payload_xml, /*already_running=*/true));
     return Submitted{std::move(created.execution), true};
   }
 

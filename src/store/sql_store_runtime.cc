@@ -305,12 +305,16 @@ Result<CreateExecutionResponse> SqlRuntime::create_execution(const CreateExecuti
       Rows rows,
       q(std::string("INSERT INTO executions (id, org_id, flow_id, flow_version, trigger_id, status, "
                     "input, output, error, idempotency_key, attempts, started_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, '', '', ?, 0, ?) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?) "
                     "ON CONFLICT (org_id, flow_id, idempotency_key) DO NOTHING RETURNING ") +
             kExecutionCols,
         {req.id, req.org_id, req.flow_id, req.flow_version, text_or_null(req.trigger_id),
-         req.status, req.input, text_or_null(req.idempotency_key), started}));
-  if (!rows.empty()) return CreateExecutionResponse{execution_from(rows[0]), true};
+         req.status, req.input, text_or_null(req.idempotency_key),
+         std::int64_t{req.status == "running" ? 1 : 0}, started}));
+  if (!rows.empty()) {
+    if (!req.usage_month.empty()) NEXTRA_TRY(count_execution(req.org_id, req.usage_month));
+    return CreateExecutionResponse{execution_from(rows[0]), true};
+  }
   NEXTRA_ASSIGN_OR_RETURN(Rows winner,
                           q(select_by_key, {req.org_id, req.flow_id, req.idempotency_key}));
   if (winner.empty()) {

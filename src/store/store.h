@@ -352,6 +352,10 @@ struct CreateExecutionRequest {
   // Keys older than this are forgotten: a duplicate key older than the window creates a new
   // execution (the old one keeps its record but loses its key).
   std::int64_t idempotency_window_ms = 24LL * 3600 * 1000;
+  // Non-empty ("2026-11"): a created execution is also counted in the org's usage for that
+  // month, in the same transaction (one write instead of two per trigger). A new execution
+  // created as running counts as its first attempt.
+  std::string usage_month;
 };
 struct CreateExecutionResponse {
   ExecutionRecord execution;

@@ -268,6 +268,25 @@ TEST_P(StoreRuntimeConformance, ConcurrentClaimsFromSeveralStoresOneWinsPerSlot)
 
 // ---- executions -------------------------------------------------------------------------
 
+TEST_P(StoreRuntimeConformance, CreateExecutionCountsUsageOnceInTheSameTransaction) {
+  auto req = exec_req(org_a_, flow_a_, kT0, "counted", "running");
+  req.usage_month = "2027-01";
+  auto first = store_->create_execution(req);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_TRUE(first->created);
+  EXPECT_EQ(first->execution.status, "running");
+  EXPECT_EQ(first->execution.attempts, 1);  // running from the start = its first attempt
+  auto dup = exec_req(org_a_, flow_a_, kT0 + 1, "counted", "running");
+  dup.usage_month = "2027-01";
+  EXPECT_FALSE(store_->create_execution(dup)->created);  // a replay is not counted again
+  EXPECT_EQ(*store_->executions_in_month(org_a_, "2027-01"), 1);
+  EXPECT_EQ(*store_->executions_in_month(org_b_, "2027-01"), 0);
+  auto bad = exec_req(org_a_, flow_a_, kT0, "", "running");
+  bad.usage_month = "January";
+  EXPECT_EQ(store_->create_execution(bad).error().code, ErrorCode::InvalidArgument);
+  EXPECT_EQ(store_->list_executions({org_a_, flow_a_, "", 0, 50})->total, 1);  // rolled back
+}
+
 TEST_P(StoreRuntimeConformance, CreateExecutionIsIdempotentWithinTheWindow) {
   auto req = exec_req(org_a_, flow_a_, kT0, "delivery-1");
   req.trigger_id = trigger(org_a_, flow_a_, "webhook", "hook", "h").id;
