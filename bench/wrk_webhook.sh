@@ -3,7 +3,7 @@
 # data directory), a 3-step flow (start -> shout -> output), a webhook trigger, then
 # `wrk -t2 -c64` POSTs with ?wait=true, each answered with the Output payload after its
 # execution is recorded. GET /healthz of the same server is measured first as the baseline.
-# Usage: bench/wrk_webhook.sh [build-dir] [seconds]
+# Usage: bench/wrk_webhook.sh [build-dir] [seconds]; NEXTRA_SERVE_ARGS adds serve flags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build}/src/cli/nextra
@@ -11,7 +11,7 @@ secs=${2:-10}
 command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 0; }
 data=$(mktemp -d)
 log=$data/serve.log
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$data/nextra" > "$log" 2>&1 &
+"$bin" serve --listen 127.0.0.1:0 --data-dir "$data/nextra" ${NEXTRA_SERVE_ARGS:-} > "$log" 2>&1 &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do grep -q 'listening on' "$log" && break; sleep 0.05; done

@@ -293,38 +293,62 @@ class Runtime::Impl {
     writer_cv_.notify_one();
   }
 
+  // The record writer: everything that ended since the last pass is written in one
+  // transaction (group commit), so the database sees one commit per batch, not per execution.
   void write_loop() {
     std::unique_lock lock(writer_mu_);
     while (true) {
       writer_cv_.wait(lock, [&] { return stopping_writer_ || !finished_.empty(); });
       if (finished_.empty() && stopping_writer_) return;
-      Finished f = std::move(finished_.front());
-      finished_.pop_front();
+      std::vector<Finished> batch;
+      while (!finished_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(finished_.front()));
+        finished_.pop_front();
+      }
       lock.unlock();
-      record(f);
+      record(batch);
       lock.lock();
     }
   }
 
-  void record(const Finished& f) {
-    if (!f.steps.empty()) (void)store_.append_execution_steps(f.org_id, f.steps);
-    store::FinishExecutionRequest fr;
-    fr.org_id = f.org_id;
-    fr.execution_id = f.execution_id;
-    fr.status = record_status(f.result.status);
-    if (f.result.output) fr.output = xml::payload_to_xml(*f.result.output);
-    if (options_.redact) fr.output = options_.redact(fr.output);
-    fr.error = f.result.error;
-    fr.finished_at_ms = now();
-    (void)store_.finish_execution(fr);
-    nlohmann::json data = {{"executionId", f.execution_id},
-                           {"status", fr.status},
-                           {"error", fr.error},
-                           {"output", fr.output},
-                           {"messages", f.result.messages},
-                           {"elapsedMs", std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count()}};
-    logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", data.dump(), now());
-    notify(f.execution_id);
+  static constexpr std::size_t kMaxBatch = 256;
+
+  void record(const std::vector<Finished>& batch) {
+    std::vector<store::ExecutionEnding> endings;
+    endings.reserve(batch.size());
+    for (const auto& f : batch) {
+      store::ExecutionEnding e;
+      e.finish.org_id = f.org_id;
+      e.finish.execution_id = f.execution_id;
+      e.finish.status = record_status(f.result.status);
+      if (f.result.output) e.finish.output = xml::payload_to_xml(*f.result.output);
+      if (options_.redact) e.finish.output = options_.redact(e.finish.output);
+      e.finish.error = f.result.error;
+      e.finish.finished_at_ms = now();
+      e.steps = f.steps;
+      endings.push_back(std::move(e));
+    }
+    auto written = store_.record_endings(endings);
+    if (!written.ok()) {
+      // The batch failed as a whole (database trouble): fall back to one execution at a time,
+      // so one bad row cannot keep the others open.
+      for (const auto& e : endings) {
+        if (!e.steps.empty()) (void)store_.append_execution_steps(e.finish.org_id, e.steps);
+        (void)store_.finish_execution(e.finish);
+      }
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& f = batch[i];
+      const auto& fin = endings[i].finish;
+      nlohmann::json data = {{"executionId", f.execution_id},
+                             {"status", fin.status},
+                             {"error", fin.error},
+                             {"output", fin.output},
+                             {"messages", f.result.messages},
+                             {"elapsedMs", std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count()}};
+      logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", data.dump(), now());
+      notify(f.execution_id);
+    }
   }
 
   // Wakes only the waiters of this execution: with many synchronous webhooks in flight, a

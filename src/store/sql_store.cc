@@ -625,6 +625,26 @@ class SqlStore final : public Store {
   Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req) override {
     return tx([&]() { return runtime().finish_execution(req); });
   }
+  Result<std::vector<ExecutionRecord>> record_endings(const std::vector<ExecutionEnding>& endings) override {
+    return tx([&]() -> Result<std::vector<ExecutionRecord>> {
+      std::vector<ExecutionRecord> out;
+      out.reserve(endings.size());
+      for (const auto& e : endings) {
+        // Gone meanwhile (its flow was deleted): skip it rather than fail the whole batch.
+        auto current = runtime().get_execution(e.finish.org_id, e.finish.execution_id);
+        if (!current.ok() && current.error().code == ErrorCode::NotFound) continue;
+        if (!current.ok()) return current.take_error();
+        if (!e.steps.empty()) NEXTRA_TRY(runtime().append_execution_steps(e.finish.org_id, e.steps));
+        auto rec = runtime().finish_execution(e.finish);
+        if (!rec.ok() && rec.error().code == ErrorCode::Conflict) {
+          rec = runtime().get_execution(e.finish.org_id, e.finish.execution_id);  // its first ending stands
+        }
+        if (!rec.ok()) return rec.take_error();
+        out.push_back(std::move(rec).value());
+      }
+      return out;
+    });
+  }
   Result<ExecutionRecord> get_execution(const std::string& org_id,
                                         const std::string& execution_id) override {
     return tx([&]() { return runtime().get_execution(org_id, execution_id); });

@@ -392,6 +392,12 @@ struct ExecutionStep {
   std::int64_t started_at_ms = 0;
   std::optional<std::int64_t> finished_at_ms;
 };
+// One ended execution for record_endings: its steps and how it ended.
+struct ExecutionEnding {
+  FinishExecutionRequest finish;
+  std::vector<ExecutionStep> steps;
+};
+
 struct RetentionRequest {
   std::string org_id;
   std::string flow_id;
@@ -538,6 +544,11 @@ class Store {
   // Only an open execution can finish; Conflict if it is already final (its first ending
   // wins: a cancel racing a success keeps whichever committed first).
   virtual Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req) = 0;
+  // Group commit for the runtime's record writer: appends the steps and finishes each
+  // execution, all in one transaction. An execution that already ended keeps its first ending
+  // (not an error here); its steps are still appended; one that no longer exists is skipped.
+  // Returns the records as they now are, in order.
+  virtual Result<std::vector<ExecutionRecord>> record_endings(const std::vector<ExecutionEnding>& endings) = 0;
   virtual Result<ExecutionRecord> get_execution(const std::string& org_id,
                                                 const std::string& execution_id) = 0;
   virtual Result<ListExecutionsResponse> list_executions(const ListExecutionsRequest& req) = 0;

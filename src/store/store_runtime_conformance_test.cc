@@ -268,6 +268,24 @@ TEST_P(StoreRuntimeConformance, ConcurrentClaimsFromSeveralStoresOneWinsPerSlot)
 
 // ---- executions -------------------------------------------------------------------------
 
+TEST_P(StoreRuntimeConformance, RecordEndingsWritesABatchInOneGo) {
+  ExecutionRecord a = execution(org_a_, flow_a_, kT0, "running");
+  ExecutionRecord b = execution(org_a_, flow_a_, kT0 + 1, "running");
+  ASSERT_TRUE(store_->finish_execution({org_a_, b.id, "cancelled", "", "cancelled", kT0 + 2}).ok());
+  std::vector<ExecutionEnding> endings(3);
+  endings[0].finish = {org_a_, a.id, "success", "<out/>", "", kT0 + 5};
+  endings[0].steps = {step(a.id, 0), step(a.id, 1)};
+  endings[1].finish = {org_a_, b.id, "success", "<late/>", "", kT0 + 6};  // already ended
+  endings[2].finish = {org_a_, new_uuid_v4(), "success", "", "", kT0 + 7};  // no such execution
+  auto written = store_->record_endings(endings);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_EQ(written->size(), 2u);
+  EXPECT_EQ((*written)[0].status, "success");
+  EXPECT_EQ((*written)[0].output, "<out/>");
+  EXPECT_EQ((*written)[1].status, "cancelled");  // the first ending stands
+  EXPECT_EQ(store_->list_execution_steps(org_a_, a.id)->size(), 2u);
+}
+
 TEST_P(StoreRuntimeConformance, CreateExecutionCountsUsageOnceInTheSameTransaction) {
   auto req = exec_req(org_a_, flow_a_, kT0, "counted", "running");
   req.usage_month = "2027-01";
