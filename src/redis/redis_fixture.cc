@@ -16,44 +16,17 @@
 #include <sstream>
 #include <thread>
 
+#include "core/test_servers.h"
+
 namespace nextra::redis {
 namespace {
 
 namespace fs = std::filesystem;
 
 std::string find_redis_server() {
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream ss(path);
-    std::string dir;
-    while (std::getline(ss, dir, ':')) {
-      if (!dir.empty() && fs::exists(fs::path(dir) / "redis-server")) return (fs::path(dir) / "redis-server").string();
-    }
-  }
-  if (fs::exists("/usr/bin/redis-server")) return "/usr/bin/redis-server";
-  return {};
-}
-
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  auto found = test_servers::find_on_path("redis-server");
+  if (found.empty() && fs::exists("/usr/bin/redis-server")) found = "/usr/bin/redis-server";
+  return found;
 }
 
 // One short-lived context: the fixture must not depend on the code under test.
@@ -76,7 +49,7 @@ bool simple_command(int port, const char* cmd) {
 // does not reap would otherwise look alive forever).
 bool alive(pid_t pid) {
   if (::kill(pid, 0) != 0) return false;
-  std::string stat = slurp("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat = test_servers::read_file("/proc/" + std::to_string(pid) + "/stat");
   auto close_paren = stat.rfind(')');
   return close_paren == std::string::npos || close_paren + 2 >= stat.size() || stat[close_paren + 2] != 'Z';
 }
@@ -95,7 +68,7 @@ Result<std::unique_ptr<RedisServer>> RedisServer::start() {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   Status launched = Error::make(ErrorCode::Unavailable, "not started");
   for (int attempt = 0; attempt < 3 && !s->running_; ++attempt) {
-    s->port_ = free_port();
+    s->port_ = test_servers::free_loopback_port();
     launched = s->launch();
   }
   if (!launched.ok()) return launched.take_error();
@@ -107,7 +80,7 @@ Status RedisServer::launch() {
                           dir_ + "/redis.pid --dir " + dir_ + " --logfile " + dir_ +
                           "/redis.log --save '' --appendonly no > " + dir_ + "/start.log 2>&1";
   if (std::system(cmd.c_str()) != 0) {
-    return Error::make(ErrorCode::Unavailable, "redis-server failed: " + slurp(dir_ + "/start.log"));
+    return Error::make(ErrorCode::Unavailable, "redis-server failed: " + test_servers::read_file(dir_ + "/start.log"));
   }
   for (int i = 0; i < 100; ++i) {  // up to ~5 s
     if (simple_command(port_, "PING")) {
@@ -117,11 +90,11 @@ Status RedisServer::launch() {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   stop();
-  return Error::make(ErrorCode::Unavailable, "redis-server did not answer PING: " + slurp(dir_ + "/redis.log"));
+  return Error::make(ErrorCode::Unavailable, "redis-server did not answer PING: " + test_servers::read_file(dir_ + "/redis.log"));
 }
 
 void RedisServer::stop() {
-  const pid_t pid = static_cast<pid_t>(std::atoi(slurp(dir_ + "/redis.pid").c_str()));
+  const pid_t pid = static_cast<pid_t>(std::atoi(test_servers::read_file(dir_ + "/redis.pid").c_str()));
   simple_command(port_, "SHUTDOWN NOSAVE");
   if (pid > 0) {
     for (int i = 0; i < 100 && alive(pid); ++i) {

@@ -14,52 +14,23 @@
 #include <sstream>
 #include <thread>
 
+#include "core/test_servers.h"
+
 namespace nextra::store {
 namespace {
 
 namespace fs = std::filesystem;
 
 std::string find_bin_dir() {
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream ss(path);
-    std::string dir;
-    while (std::getline(ss, dir, ':')) {
-      if (!dir.empty() && fs::exists(fs::path(dir) / "initdb")) {
-        // The Debian symlinks point into /usr/lib/postgresql/N/bin, where psql's siblings live.
-        return fs::canonical(fs::path(dir) / "initdb").parent_path().string();
-      }
-    }
+  if (auto initdb = test_servers::find_on_path("initdb"); !initdb.empty()) {
+    // The Debian symlinks point into /usr/lib/postgresql/N/bin, where psql's siblings live.
+    return fs::canonical(initdb).parent_path().string();
   }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
     if (fs::exists(entry.path() / "bin" / "initdb")) return (entry.path() / "bin").string();
   }
   return {};
-}
-
-// The kernel picks a port that is free now; the tiny race until postgres binds it is fine
-// for tests.
-int free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return 0;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
@@ -85,16 +56,16 @@ Result<std::unique_ptr<PostgresServer>> PostgresServer::start() {
   std::string initdb = run + s->bin_ + "/initdb -D " + s->dir_ + "/data -U postgres -A trust -E UTF8 --no-sync > " +
                        s->dir_ + "/initdb.log 2>&1";
   if (std::system(initdb.c_str()) != 0) {
-    return Error::make(ErrorCode::Unavailable, "initdb failed: " + slurp(s->dir_ + "/initdb.log"));
+    return Error::make(ErrorCode::Unavailable, "initdb failed: " + test_servers::read_file(s->dir_ + "/initdb.log"));
   }
   for (int attempt = 0; attempt < 3 && !s->running_; ++attempt) {
-    s->port_ = free_port();
+    s->port_ = test_servers::free_loopback_port();
     std::string start = run + s->bin_ + "/pg_ctl -D " + s->dir_ + "/data -l " + log +
                         " -w -t 30 -o \"-h 127.0.0.1 -p " + std::to_string(s->port_) + " -k " + s->dir_ +
                         " -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off\" start > /dev/null 2>&1";
     s->running_ = std::system(start.c_str()) == 0;
   }
-  if (!s->running_) return Error::make(ErrorCode::Unavailable, "pg_ctl start failed: " + slurp(log));
+  if (!s->running_) return Error::make(ErrorCode::Unavailable, "pg_ctl start failed: " + test_servers::read_file(log));
   s->start_seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return s;
 }
@@ -110,7 +81,7 @@ Result<std::string> PostgresServer::create_database(const std::string& name) {
 
 PostgresServer::~PostgresServer() {
   if (running_) {
-    std::string pidfile = slurp(dir_ + "/data/postmaster.pid");
+    std::string pidfile = test_servers::read_file(dir_ + "/data/postmaster.pid");
     pid_t pid = static_cast<pid_t>(std::atoi(pidfile.c_str()));
     if (pid > 0 && ::kill(pid, SIGINT) == 0) {  // fast shutdown
       for (int i = 0; i < 300 && ::kill(pid, 0) == 0; ++i) {
