@@ -46,7 +46,7 @@ class ServeProcess {
       std::string l = line;
       auto at = l.find("listening on http://127.0.0.1:");
       if (at != std::string::npos) port_ = static_cast<std::uint16_t>(std::stoi(l.substr(at + 30)));
-      if (l.rfind("Open ", 0) == 0) break;
+      if (l.find("Ctrl-C stops.") != std::string::npos) break;  // the banner's last line
     }
   }
   ~ServeProcess() {

@@ -153,8 +153,20 @@ int serve_command(const std::vector<std::string>& args) {
   if (started->admin_created) std::printf("  created the administrator %s from NEXTRA_ADMIN_EMAIL\n", o.admin_email.c_str());
   if (!started->setup_url.empty()) {
     std::printf("  first start: create the administrator account at %s\n", started->setup_url.c_str());
+    if (o.web_dir.empty()) {
+      // Without the web UI that page does not exist yet: the same step through the API.
+      const auto token = started->setup_url.substr(started->setup_url.find("token=") + 6);
+      std::printf("  (no web UI built: curl -X POST %s/api/setup -H 'Content-Type: application/json' \\\n"
+                  "     -d '{\"token\":\"%s\",\"email\":\"you@example.com\",\"password\":\"...\",\"name\":\"You\"}')\n",
+                  started->url.c_str(), token.c_str());
+    }
   }
-  std::printf("Open %s in your browser. Ctrl-C stops.\n", started->url.c_str());
+  if (o.web_dir.empty()) {
+    std::printf("The API is at %s/api (docs/api.md, %s/api/openapi.json). Ctrl-C stops.\n", started->url.c_str(),
+                started->url.c_str());
+  } else {
+    std::printf("Open %s in your browser. Ctrl-C stops.\n", started->url.c_str());
+  }
   std::fflush(stdout);
 
   int sig = 0;
