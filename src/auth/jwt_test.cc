@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "auth/jwt_test_support.h"
 #include "auth/tokens.h"
 
 namespace nextra::auth {
@@ -22,33 +23,9 @@ using nlohmann::json;
 constexpr std::int64_t kNow = 1700000000;
 constexpr const char* kIssuer = "https://clerk.example.com";
 
-// An RSA-2048 key generated once per process, with its JWK form.
-struct TestKey {
-  std::string kid;
-  std::shared_ptr<EVP_PKEY> pkey;
-  std::string n, e;  // base64url big-endian
-
-  json jwk() const { return {{"kty", "RSA"}, {"kid", kid}, {"use", "sig"}, {"alg", "RS256"}, {"n", n}, {"e", e}}; }
-};
-
-std::string bn_b64url(EVP_PKEY* pkey, const char* name) {
-  BIGNUM* bn = nullptr;
-  EXPECT_EQ(EVP_PKEY_get_bn_param(pkey, name, &bn), 1);
-  std::string bytes(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
-  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
-  BN_free(bn);
-  return base64url_encode(bytes);
-}
-
-TestKey make_key(std::string kid) {
-  TestKey k;
-  k.kid = std::move(kid);
-  k.pkey.reset(EVP_RSA_gen(2048), EVP_PKEY_free);
-  EXPECT_NE(k.pkey, nullptr);
-  k.n = bn_b64url(k.pkey.get(), OSSL_PKEY_PARAM_RSA_N);
-  k.e = bn_b64url(k.pkey.get(), OSSL_PKEY_PARAM_RSA_E);
-  return k;
-}
+using TestKey = test_support::RsaTestKey;
+using test_support::rs256;
+TestKey make_key(std::string kid) { return test_support::make_rsa_key(std::move(kid)); }
 
 const TestKey& key1() { static const TestKey k = make_key("k1"); return k; }
 const TestKey& key2() { static const TestKey k = make_key("k2"); return k; }
@@ -59,19 +36,6 @@ std::string jwks_json(std::initializer_list<const TestKey*> keys) {
   return set.dump();
 }
 
-std::string rs256(const TestKey& key, std::string_view input) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EXPECT_EQ(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.pkey.get()), 1);
-  std::size_t len = 0;
-  EXPECT_EQ(EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()),
-                           input.size()), 1);
-  std::string sig(len, '\0');
-  EXPECT_EQ(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                           reinterpret_cast<const unsigned char*>(input.data()), input.size()), 1);
-  sig.resize(len);
-  return sig;
-}
-
 json claims(json extra = json::object()) {
   json c = {{"iss", kIssuer}, {"sub", "user_123"}, {"exp", kNow + 600}, {"iat", kNow},
             {"email", "ada@example.com"}, {"name", "Ada"}};
@@ -80,9 +44,7 @@ json claims(json extra = json::object()) {
 }
 
 std::string sign(const TestKey& key, const json& payload, json header = {{"alg", "RS256"}, {"typ", "JWT"}}) {
-  if (!header.contains("kid") && !key.kid.empty()) header["kid"] = key.kid;
-  std::string input = base64url_encode(header.dump()) + "." + base64url_encode(payload.dump());
-  return input + "." + base64url_encode(rs256(key, input));
+  return test_support::sign_jwt(key, payload, std::move(header));
 }
 
 const JwtExpectations kExpect{kIssuer, "", 60};

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api_fixture.h"
+#include "auth/jwt_test_support.h"
 #include "auth/svix.h"
 #include "auth/tokens.h"
 
@@ -49,47 +50,11 @@ json user_event(const std::string& type, const std::string& id, const std::strin
 
 // ---- JWT ----
 
-struct RsaKey {
-  std::string kid;
-  std::shared_ptr<EVP_PKEY> pkey;
-  std::string n, e;
-  json jwk() const { return {{"kty", "RSA"}, {"kid", kid}, {"use", "sig"}, {"alg", "RS256"}, {"n", n}, {"e", e}}; }
-};
-
-std::string bn_b64url(EVP_PKEY* pkey, const char* name) {
-  BIGNUM* bn = nullptr;
-  EXPECT_EQ(EVP_PKEY_get_bn_param(pkey, name, &bn), 1);
-  std::string bytes(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
-  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(bytes.data()));
-  BN_free(bn);
-  return auth::base64url_encode(bytes);
-}
-
-RsaKey make_key(std::string kid) {
-  RsaKey k;
-  k.kid = std::move(kid);
-  k.pkey.reset(EVP_RSA_gen(2048), EVP_PKEY_free);
-  EXPECT_NE(k.pkey, nullptr);
-  k.n = bn_b64url(k.pkey.get(), OSSL_PKEY_PARAM_RSA_N);
-  k.e = bn_b64url(k.pkey.get(), OSSL_PKEY_PARAM_RSA_E);
-  return k;
-}
+using RsaKey = auth::test_support::RsaTestKey;
+RsaKey make_key(std::string kid) { return auth::test_support::make_rsa_key(std::move(kid)); }
 
 const RsaKey& good_key() { static const RsaKey k = make_key("k1"); return k; }
 const RsaKey& other_key() { static const RsaKey k = make_key("k1"); return k; }  // same kid, not in the JWKS
-
-std::string rs256(const RsaKey& key, std::string_view input) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EXPECT_EQ(EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.pkey.get()), 1);
-  std::size_t len = 0;
-  EXPECT_EQ(EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()), 1);
-  std::string sig(len, '\0');
-  EXPECT_EQ(EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                           reinterpret_cast<const unsigned char*>(input.data()), input.size()),
-            1);
-  sig.resize(len);
-  return sig;
-}
 
 constexpr const char* kIssuer = "https://clerk.example.com";
 constexpr const char* kAudience = "nextra";
@@ -102,11 +67,7 @@ json claims(json extra = json::object()) {
   return c;
 }
 
-std::string sign(const RsaKey& key, const json& payload, json header = {{"alg", "RS256"}, {"typ", "JWT"}}) {
-  if (!header.contains("kid")) header["kid"] = key.kid;
-  std::string input = auth::base64url_encode(header.dump()) + "." + auth::base64url_encode(payload.dump());
-  return input + "." + auth::base64url_encode(rs256(key, input));
-}
+std::string sign(const RsaKey& key, const json& payload) { return auth::test_support::sign_jwt(key, payload); }
 
 class ClerkApi : public ApiTest {
  protected:
