@@ -11,6 +11,7 @@ packages=(
   clang libclang-rt-14-dev
   libsqlite3-dev libboost-dev libsodium-dev libssl-dev libpqxx-dev libpq-dev
   postgresql libcurl4-openssl-dev redis-server libhiredis-dev
+  wabt chromium fonts-liberation
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -217,6 +217,9 @@ void Loader::load_top_level(const YAML::Node& root) {
       unknown_key(sink_, e, top, kTopLevelKeys);
       continue;
     }
+    if (e.key == "llm" || contains(kMappingSections, e.key)) {
+      spec_.sections[e.key] = RawSection{YAML::Dump(e.value), e.value_pos};
+    }
     if (e.key == "organism") {
       load_organism_section(e);
     } else if (e.key == "limits") {

@@ -184,7 +184,11 @@ bool Loader::load_listener_name(const Entry& e, Scope& s, ListenerSpec& l) {
 
 void Loader::load_listener_key(const Entry& e, const Scope& s, ListenerSpec& l) {
   // name was read first (messages name the listener); the rule blocks need the handler.
-  if (e.key == "name" || e.key == "transform" || e.key == "branch" || contains(kIgnoredListenerKeys, e.key)) return;
+  if (contains(kIgnoredListenerKeys, e.key)) {
+    l.sections[e.key] = RawSection{YAML::Dump(e.value), e.value_pos};
+    return;
+  }
+  if (e.key == "name" || e.key == "transform" || e.key == "branch") return;
   if (!contains(kListenerKeys, e.key)) {
     std::vector<std::string_view> all = kListenerKeys;
     all.insert(all.end(), kIgnoredListenerKeys.begin(), kIgnoredListenerKeys.end());

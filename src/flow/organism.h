@@ -54,6 +54,14 @@ struct BranchSpec {
   SourcePos pos;
 };
 
+// A section the loader does not interpret but keeps for a handler module (`llm:`, `http:`,
+// `wasm:`, `model:`...): the YAML re-emitted as text, and where it was written, so the
+// module can parse it and point its errors at the right line (pos.line + its own line - 1).
+struct RawSection {
+  std::string yaml;
+  SourcePos pos;  // of the value
+};
+
 struct ListenerSpec {
   std::string name;
   std::string payload_class;  // class name (a legacy dotted import path keeps its last segment)
@@ -67,6 +75,7 @@ struct ListenerSpec {
   std::optional<bool> trusted;  // `trusted:` as written; unset = decided at registration (§4.1)
   std::optional<TransformSpec> transform;
   std::optional<BranchSpec> branch;
+  std::map<std::string, RawSection> sections;  // the keys a handler module reads (kIgnoredListenerKeys)
   SourcePos pos;
   std::map<std::string, SourcePos> key_pos;  // where each key of this listener was written
 };
@@ -108,6 +117,7 @@ struct OrganismSpec {
   std::vector<ListenerSpec> listeners;
   std::vector<PeerTableSpec> peer_tables;
   std::vector<TriggerSpec> triggers;
+  std::map<std::string, RawSection> sections;  // top-level sections read by modules: `llm`, `backend`, ...
 
   const ListenerSpec* find_listener(std::string_view name) const {
     for (const auto& l : listeners) {

@@ -32,6 +32,9 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
   options.workers = workers;
   flow::Diagnostics diags;
   auto spec = std::make_shared<const flow::OrganismSpec>(std::move(*loaded.organism));
+  if (inst->hooks_.handler_kinds) {
+    options.handler_factories = inst->hooks_.handler_kinds(FlowContext{inst->org_id_, inst->flow_id_, spec.get()});
+  }
   auto pump = pump::Pump::create(spec, options, pump::make_memory_backend(), &diags);
   if (!pump.ok()) {
     Error e = pump.error();

@@ -15,6 +15,7 @@
 #include "core/result.h"
 #include "flow/organism.h"
 #include "pump/pump.h"
+#include "runtime/handler_kinds.h"
 #include "runtime/log_hub.h"
 #include "store/store.h"
 
@@ -34,6 +35,7 @@ struct InstanceHooks {
   std::function<std::int64_t()> now_ms;
   std::function<std::string(std::string)> redact;     // log text never carries secret values
   std::function<void(Finished)> on_finished;          // called on a pump worker; must be quick
+  HandlerKinds handler_kinds;                         // llm/http/wasm handlers for this flow
 };
 
 class FlowInstance final : public pump::Observer {

@@ -135,6 +135,7 @@ class Runtime::Impl {
     hooks.logs = &logs_;
     hooks.now_ms = options_.now_ms;
     hooks.redact = options_.redact;
+    hooks.handler_kinds = options_.handler_kinds;
     hooks.on_finished = [this](Finished f) { enqueue_finished(std::move(f)); };
     return FlowInstance::start(org_id, flow_id, version, yaml, options_.workers_per_flow, std::move(hooks));
   }

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "runtime/handler_kinds.h"
 #include "runtime/log_hub.h"
 #include "schema/types.h"
 #include "schema/value.h"
@@ -57,6 +58,8 @@ struct RuntimeOptions {
   std::function<Status(const std::string& org_id, const std::string& month)> admit;
   // Scrubs secret values from step payloads, outputs and log events.
   std::function<std::string(std::string)> redact;
+  // Handlers of the kinds that reach the outside world (llm, http, wasm), per flow.
+  HandlerKinds handler_kinds;
 };
 
 // How a trigger starts an execution.
