@@ -9,7 +9,9 @@
 #include "api/tiers.h"
 #include "auth/passwords.h"
 #include "auth/tokens.h"
+#include "host/host.h"
 #include "http/health.h"
+#include "process/process_runner.h"
 #include "http/server.h"
 #include "http/static_files.h"
 #include "runtime/log_hub.h"
@@ -23,23 +25,6 @@
 #include "vault/vault.h"
 
 namespace nextra::app {
-namespace {
-
-bool is_postgres_url(const std::string& url) {
-  return url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0;
-}
-
-// postgres://user:password@host/db -> postgres://user@host/db, for the banner.
-std::string without_password(std::string url) {
-  auto scheme = url.find("://");
-  auto at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos) return url;
-  auto colon = url.find(':', scheme + 3);
-  if (colon != std::string::npos && colon < at) url.erase(colon, at - colon);
-  return url;
-}
-
-}  // namespace
 
 struct App::Impl {
   AppOptions options;
@@ -73,20 +58,11 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
                        "cannot create the data directory " + options.data_dir.string() + ": " + ec.message());
   }
 
-  if (options.database_url.empty()) {
-    auto path = (options.data_dir / "nextra.db").string();
-    NEXTRA_ASSIGN_OR_RETURN(impl->store, store::make_sqlite_store(path));
-    impl->database_label = "sqlite:" + path;
-  } else if (is_postgres_url(options.database_url)) {
-    NEXTRA_ASSIGN_OR_RETURN(impl->store, store::make_postgres_store(options.database_url));
-    impl->database_label = without_password(options.database_url);
-  } else {
-    Error e = Error::invalid("--database must be a postgres:// or postgresql:// URL (the default is SQLite in the data directory)");
-    e.field = "database";
-    return e;
-  }
+  NEXTRA_ASSIGN_OR_RETURN(auto opened, host::open_store(options.data_dir, options.database_url));
+  impl->store = std::move(opened.store);
+  impl->database_label = std::move(opened.label);
 
-  NEXTRA_ASSIGN_OR_RETURN(auto key, vault::load_or_create_master_key(options.master_key, options.data_dir / "master.key"));
+  NEXTRA_ASSIGN_OR_RETURN(auto key, host::open_master_key(options.master_key, options.data_dir));
   impl->master_key_source = key.source;
   impl->master_key_created = key.created;
   impl->vault = std::make_unique<vault::Vault>(std::move(key.key));
@@ -111,21 +87,35 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   ro.maintenance_interval = options.maintenance_interval;
   ro.now_ms = impl->services->now_ms;
   Impl* raw = impl.get();
-  ro.resolve_secrets = [raw](const std::string& org_id, const std::string& yaml) -> Result<std::string> {
-    return vault::resolve_secret_refs(yaml, [&](std::string_view name) -> Result<std::string> {
-      auto sealed = raw->store->get_secret(org_id, std::string(name));
-      if (!sealed.ok()) {
-        return Error::make(ErrorCode::NotFound, "secret '" + std::string(name) + "' does not exist");
-      }
-      NEXTRA_ASSIGN_OR_RETURN(auto value, raw->vault->open(org_id, name, {sealed->ciphertext, sealed->nonce}));
-      raw->redactor.add(org_id + "/" + std::string(name), value);
-      return value;
-    });
-  };
+  ro.resolve_secrets = host::secret_resolver(*impl->store, *impl->vault, impl->redactor);
   if (options.saas) {
     ro.admit = [raw](const std::string& org_id, const std::string& month) {
       return api::check_execution_limit(*raw->store, org_id, month);
     };
+  }
+  if (options.driver == "process") {
+    if (options.redis_url.empty()) {
+      Error e = Error::invalid("--driver process needs --redis redis://HOST:PORT");
+      e.field = "redis";
+      return e;
+    }
+    process::ProcessDriverConfig pc;
+    std::error_code self_ec;
+    pc.binary = !options.pump_binary.empty() ? options.pump_binary
+                                             : std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
+    pc.redis_url = options.redis_url;
+    pc.pump_args = {"--data-dir", std::filesystem::absolute(options.data_dir).string(), "--backend", options.pump_backend};
+    if (!options.database_url.empty()) {
+      pc.pump_args.push_back("--database");
+      pc.pump_args.push_back(options.database_url);
+    }
+    pc.limits.memory_bytes = options.pump_memory_mb * 1024 * 1024;
+    pc.limits.cpu_percent = options.pump_cpu_percent;
+    ro.make_runner = process::make_process_runner_factory(std::move(pc));
+  } else if (options.driver != "in-process") {
+    Error e = Error::invalid("--driver must be in-process or process");
+    e.field = "driver";
+    return e;
   }
   ro.redact = [raw](std::string text) { return raw->redactor.empty() ? text : raw->redactor.redact(text); };
   impl->runtime = std::make_unique<runtime::Runtime>(*impl->store, impl->logs, std::move(ro));

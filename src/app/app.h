@@ -50,6 +50,15 @@ struct AppOptions {
   // How often idle flows are stopped and old executions pruned.
   std::chrono::milliseconds maintenance_interval{30 * 1000};
 
+  // The driver that runs flows: "in-process" (default; a pump per flow inside this process)
+  // or "process" (a `nextra pump` child per flow, delivering through Redis at redis_url).
+  std::string driver = "in-process";
+  std::string redis_url;
+  std::string pump_binary;          // the `nextra` executable for pumps; empty = this one
+  std::size_t pump_memory_mb = 1024;  // per pump process (RLIMIT_AS)
+  int pump_cpu_percent = 0;           // of one core per pump process; 0 = no cap
+  std::string pump_backend = "memory";  // where pumps keep context buffers: memory | redis
+
   // Tests use cheap argon2id parameters; production keeps the defaults.
   bool fast_password_hashing = false;
   // Wall clock in milliseconds since the epoch; empty = the system clock. Tests move it to

@@ -15,5 +15,6 @@ inline constexpr int kExitBadInput = 2;
 int validate_command(const std::vector<std::string>& args);
 int run_command(const std::vector<std::string>& args);
 int serve_command(const std::vector<std::string>& args);
+int pump_command(const std::vector<std::string>& args);
 
 }  // namespace nextra::cli

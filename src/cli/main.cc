@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "      --repeat N                    inject N times, each its own thread; print only the result line\n"
     "      --workers N                   worker threads (default: one per core)\n"
     "  serve [options]               run the control plane (REST API and web UI); serve --help lists options\n"
+    "  pump --flow ID --redis URL    run one flow's pump as its own process (serve --driver process starts these)\n"
     "  version                       print the version\n"
     "\n"
     "exit codes: 0 success, 1 the execution failed or timed out, 2 bad input\n";
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return nextra::cli::validate_command(args);
   if (cmd == "run") return nextra::cli::run_command(args);
   if (cmd == "serve") return nextra::cli::serve_command(args);
+  if (cmd == "pump") return nextra::cli::pump_command(args);
   if (cmd == "version" || cmd == "--version") {
     std::puts("nextra 0.1.0");
     return 0;

@@ -20,6 +20,8 @@ namespace {
 constexpr const char* kServeUsage =
     "usage: nextra serve [--listen HOST:PORT] [--data-dir DIR] [--database postgres://...] [--saas]\n"
     "                    [--web-dir DIR] [--threads N] [--idle-timeout SECONDS] [--no-signup] [--secure-cookies]\n"
+    "                    [--driver in-process|process] [--redis redis://HOST:PORT]\n"
+    "                    [--pump-memory-mb N] [--pump-cpu-percent N] [--pump-backend memory|redis]\n"
     "environment: NEXTRA_MASTER_KEY, NEXTRA_ADMIN_EMAIL, NEXTRA_ADMIN_PASSWORD,\n"
     "             NEXTRA_CLERK_WEBHOOK_SECRET, NEXTRA_JWKS, NEXTRA_JWT_ISSUER, NEXTRA_JWT_AUDIENCE\n";
 
@@ -105,6 +107,22 @@ int serve_command(const std::vector<std::string>& args) {
       if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), secs).ec != std::errc() || secs <= 0 || secs > 86400 * 30)
         return usage("--idle-timeout needs seconds (a running flow with no activity this long stops; default 900)");
       o.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000));
+    } else if (a == "--driver") {
+      if (!value(o.driver) || (o.driver != "in-process" && o.driver != "process"))
+        return usage("--driver needs in-process (the default) or process (a `nextra pump` per flow, needs --redis)");
+    } else if (a == "--redis") {
+      if (!value(o.redis_url) || o.redis_url.rfind("redis://", 0) != 0) return usage("--redis needs a redis://HOST:PORT URL");
+    } else if (a == "--pump-backend") {
+      if (!value(o.pump_backend) || (o.pump_backend != "memory" && o.pump_backend != "redis"))
+        return usage("--pump-backend needs memory (the default) or redis");
+    } else if (a == "--pump-memory-mb") {
+      if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), o.pump_memory_mb).ec != std::errc() ||
+          o.pump_memory_mb < 16 || o.pump_memory_mb > 1024 * 1024)
+        return usage("--pump-memory-mb needs megabytes from 16 (each pump process's address-space cap; default 1024)");
+    } else if (a == "--pump-cpu-percent") {
+      if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), o.pump_cpu_percent).ec != std::errc() ||
+          o.pump_cpu_percent < 0 || o.pump_cpu_percent > 10000)
+        return usage("--pump-cpu-percent needs a percentage of one core (0 = no cap)");
     } else if (a == "--saas") {
       o.saas = true;
     } else if (a == "--no-signup") {
@@ -119,6 +137,7 @@ int serve_command(const std::vector<std::string>& args) {
     }
   }
   if (!web_dir_given) o.web_dir = default_web_dir();
+  if (o.driver == "process" && o.redis_url.empty()) return usage("--driver process needs --redis redis://HOST:PORT");
   o.master_key = env("NEXTRA_MASTER_KEY");
   o.admin_email = env("NEXTRA_ADMIN_EMAIL");
   o.admin_password = env("NEXTRA_ADMIN_PASSWORD");

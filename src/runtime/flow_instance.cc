@@ -7,14 +7,7 @@
 
 namespace nextra::runtime {
 
-FlowInstance::FlowInstance(std::string org_id, std::string flow_id, std::int64_t version, InstanceHooks hooks)
-    : org_id_(std::move(org_id)), flow_id_(std::move(flow_id)), version_(version), hooks_(std::move(hooks)) {}
-
-FlowInstance::~FlowInstance() { stop(); }
-
-Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, std::string flow_id,
-                                                          std::int64_t version, const std::string& yaml,
-                                                          int workers, InstanceHooks hooks) {
+Result<std::shared_ptr<const flow::OrganismSpec>> load_for_start(const std::string& yaml) {
   auto loaded = flow::load_organism(yaml);
   if (!loaded.ok()) {
     for (const auto& d : loaded.diagnostics) {
@@ -27,15 +20,27 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
     }
     return Error::make(ErrorCode::SchemaViolation, "the flow cannot start");
   }
+  return std::make_shared<const flow::OrganismSpec>(std::move(*loaded.organism));
+}
+
+FlowInstance::FlowInstance(std::string org_id, std::string flow_id, std::int64_t version, InstanceHooks hooks)
+    : org_id_(std::move(org_id)), flow_id_(std::move(flow_id)), version_(version), hooks_(std::move(hooks)) {}
+
+FlowInstance::~FlowInstance() { stop(); }
+
+Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, std::string flow_id,
+                                                          std::int64_t version, const std::string& yaml,
+                                                          int workers, InstanceHooks hooks) {
+  NEXTRA_ASSIGN_OR_RETURN(auto spec, load_for_start(yaml));
   auto inst = std::unique_ptr<FlowInstance>(new FlowInstance(std::move(org_id), std::move(flow_id), version, std::move(hooks)));
   pump::PumpOptions options;
   options.workers = workers;
   flow::Diagnostics diags;
-  auto spec = std::make_shared<const flow::OrganismSpec>(std::move(*loaded.organism));
   if (inst->hooks_.handler_kinds) {
     options.handler_factories = inst->hooks_.handler_kinds(FlowContext{inst->org_id_, inst->flow_id_, spec.get()});
   }
-  auto pump = pump::Pump::create(spec, options, pump::make_memory_backend(), &diags);
+  auto backend = inst->hooks_.make_backend ? inst->hooks_.make_backend(*spec) : pump::make_memory_backend();
+  auto pump = pump::Pump::create(spec, options, std::move(backend), &diags);
   if (!pump.ok()) {
     Error e = pump.error();
     e.code = ErrorCode::SchemaViolation;

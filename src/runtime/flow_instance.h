@@ -15,30 +15,15 @@
 #include "core/result.h"
 #include "flow/organism.h"
 #include "pump/pump.h"
+#include "runtime/flow_runner.h"
 #include "runtime/handler_kinds.h"
 #include "runtime/log_hub.h"
 #include "store/store.h"
 
 namespace nextra::runtime {
 
-// What an execution did, handed to the runtime's record writer when it ends.
-struct Finished {
-  std::string org_id;
-  std::string flow_id;
-  std::string execution_id;
-  pump::ExecutionResult result;
-  std::vector<store::ExecutionStep> steps;
-};
-
-struct InstanceHooks {
-  LogHub* logs = nullptr;
-  std::function<std::int64_t()> now_ms;
-  std::function<std::string(std::string)> redact;     // log text never carries secret values
-  std::function<void(Finished)> on_finished;          // called on a pump worker; must be quick
-  HandlerKinds handler_kinds;                         // llm/http/wasm handlers for this flow
-};
-
-class FlowInstance final : public pump::Observer {
+// The in-process driver: a Pump per flow inside this process.
+class FlowInstance final : public FlowRunner, public pump::Observer {
  public:
   // Loads `yaml` (secrets already resolved) and starts its pump. SchemaViolation with the
   // first problem when it cannot run.
@@ -49,21 +34,21 @@ class FlowInstance final : public pump::Observer {
 
   // Injects the payload as execution `execution_id` (its thread id).
   Status run(const std::string& execution_id, const std::string& target, const std::string& payload_xml,
-             std::chrono::milliseconds timeout);
+             std::chrono::milliseconds timeout) override;
   // Parses and checks a payload for `target` without running it (InvalidArgument,
   // SchemaViolation, NotFound for an unknown listener).
-  Result<schema::PayloadPtr> parse_for(const std::string& target, const std::string& payload_xml) const;
+  Result<schema::PayloadPtr> parse_for(const std::string& target, const std::string& payload_xml) const override;
   // The listener a trigger without a target injects into: the first non-system listener.
-  std::string default_target() const;
+  std::string default_target() const override;
   const schema::PayloadClass* payload_class_of(const std::string& listener) const;
 
-  bool cancel(const std::string& execution_id);
-  std::int64_t running() const;
-  std::int64_t last_activity_ms() const { return last_activity_.load(); }
-  std::int64_t version() const { return version_; }
-  std::int64_t started_at_ms() const { return started_at_; }
+  bool cancel(const std::string& execution_id) override;
+  std::int64_t running() const override;
+  std::int64_t last_activity_ms() const override { return last_activity_.load(); }
+  std::int64_t version() const override { return version_; }
+  std::int64_t started_at_ms() const override { return started_at_; }
   // Drains running executions (bounded), then stops the pump.
-  void stop();
+  void stop() override;
 
   // pump::Observer
   void on_delivered(const pump::Execution& exec, const pump::Message& m, bool unhandled) override;

@@ -61,7 +61,7 @@ std::string input_json(const std::string& target, const std::string& payload_xml
 class Runtime::Impl {
  public:
   struct FlowEntry {
-    std::shared_ptr<FlowInstance> instance;  // shared: a submission keeps it alive while it injects
+    std::shared_ptr<FlowRunner> instance;  // shared: a submission keeps it alive while it injects
     FlowState state = FlowState::Stopped;
     std::string error;
     bool stopped_by_user = false;
@@ -98,7 +98,7 @@ class Runtime::Impl {
     if (entry.instance && entry.state == FlowState::Running && entry.instance->version() == version) {
       return status_locked(entry);
     }
-    std::shared_ptr<FlowInstance> old = std::move(entry.instance);
+    std::shared_ptr<FlowRunner> old = std::move(entry.instance);
     entry.state = FlowState::Starting;
     lock.unlock();
     if (old) old->stop();  // a new version replaces the running one
@@ -124,7 +124,7 @@ class Runtime::Impl {
     return st;
   }
 
-  Result<std::unique_ptr<FlowInstance>> start_instance(const std::string& org_id, const std::string& flow_id,
+  Result<std::unique_ptr<FlowRunner>> start_instance(const std::string& org_id, const std::string& flow_id,
                                                        std::int64_t version) {
     NEXTRA_ASSIGN_OR_RETURN(auto v, store_.get_flow_version(org_id, flow_id, version));
     std::string yaml = v.organism_yaml;
@@ -136,8 +136,13 @@ class Runtime::Impl {
     hooks.now_ms = options_.now_ms;
     hooks.redact = options_.redact;
     hooks.handler_kinds = options_.handler_kinds;
+    hooks.make_backend = options_.make_backend;
     hooks.on_finished = [this](Finished f) { enqueue_finished(std::move(f)); };
-    return FlowInstance::start(org_id, flow_id, version, yaml, options_.workers_per_flow, std::move(hooks));
+    hooks.on_recorded_elsewhere = [this](const std::string& execution_id) { notify(execution_id); };
+    if (options_.make_runner) return options_.make_runner(org_id, flow_id, version, yaml, std::move(hooks));
+    NEXTRA_ASSIGN_OR_RETURN(auto inst, FlowInstance::start(org_id, flow_id, version, yaml, options_.workers_per_flow,
+                                                           std::move(hooks)));
+    return std::unique_ptr<FlowRunner>(std::move(inst));
   }
 
   Result<FlowStatus> stop_flow(const std::string& org_id, const std::string& flow_id, bool by_user, bool idle) {
@@ -150,7 +155,7 @@ class Runtime::Impl {
     std::unique_lock lock(mu_);
     auto& entry = flows_[key_of(org_id, flow_id)];
     if (by_user) entry.stopped_by_user = true;
-    std::shared_ptr<FlowInstance> inst = std::move(entry.instance);
+    std::shared_ptr<FlowRunner> inst = std::move(entry.instance);
     const std::int64_t version = inst ? inst->version() : 0;
     entry.state = inst ? FlowState::Stopping : FlowState::Stopped;
     lock.unlock();
@@ -188,6 +193,10 @@ class Runtime::Impl {
       s.version = e.instance->version();
       s.started_at_ms = e.instance->started_at_ms();
       s.running_executions = e.instance->running();
+      if (auto failure = e.instance->failure(); !failure.empty() && s.state == FlowState::Running) {
+        s.state = FlowState::Error;
+        s.error = std::move(failure);
+      }
     }
     return s;
   }
@@ -204,7 +213,7 @@ class Runtime::Impl {
   // instance stays alive while `hold` is kept.
   // `version` is the version triggers should run (live, else latest): an instance of an older
   // one is replaced, so a saved flow runs its new YAML (which triggers already convert with).
-  Result<std::shared_ptr<FlowInstance>> running_instance(const std::string& org_id, const std::string& flow_id,
+  Result<std::shared_ptr<FlowRunner>> running_instance(const std::string& org_id, const std::string& flow_id,
                                                          bool manual, std::int64_t version) {
     // Fast path, the common case: the flow runs this version. Only mu_ is taken, so
     // submissions to running flows never wait for each other here.
@@ -222,18 +231,18 @@ class Runtime::Impl {
 
   // The running instance of `version`, null if there is none, Conflict if the user stopped
   // the flow and this is not a manual run.
-  Result<std::shared_ptr<FlowInstance>> current_instance(const std::string& org_id, const std::string& flow_id,
+  Result<std::shared_ptr<FlowRunner>> current_instance(const std::string& org_id, const std::string& flow_id,
                                                          bool manual, std::int64_t version) {
     std::lock_guard lock(mu_);
     auto it = flows_.find(key_of(org_id, flow_id));
-    if (it == flows_.end()) return std::shared_ptr<FlowInstance>();
+    if (it == flows_.end()) return std::shared_ptr<FlowRunner>();
     if (it->second.stopped_by_user && !manual) {
       return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
     }
     if (it->second.instance && it->second.state == FlowState::Running && it->second.instance->version() == version) {
       return it->second.instance;
     }
-    return std::shared_ptr<FlowInstance>();
+    return std::shared_ptr<FlowRunner>();
   }
 
   // ---- executions -----------------------------------------------------------------------
@@ -268,7 +277,7 @@ class Runtime::Impl {
     return Submitted{std::move(created.execution), true};
   }
 
-  Status launch(FlowInstance& inst, store::ExecutionRecord& rec, const std::string& target,
+  Status launch(FlowRunner& inst, store::ExecutionRecord& rec, const std::string& target,
                 const std::string& payload_xml, bool already_running) {
     if (!already_running) {
       NEXTRA_ASSIGN_OR_RETURN(rec, store_.start_execution(rec.org_id, rec.id, now()));
@@ -337,6 +346,12 @@ class Runtime::Impl {
         if (!e.steps.empty()) (void)store_.append_execution_steps(e.finish.org_id, e.steps);
         (void)store_.finish_execution(e.finish);
       }
+    }
+    if (options_.on_recorded) {
+      std::vector<std::string> ids;
+      ids.reserve(batch.size());
+      for (const auto& f : batch) ids.push_back(f.execution_id);
+      options_.on_recorded(ids);
     }
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& f = batch[i];
@@ -424,7 +439,7 @@ class Runtime::Impl {
       auto flow = store_.get_flow(rec.org_id, rec.flow_id);
       auto inst = flow.ok() ? running_instance(rec.org_id, rec.flow_id, /*manual=*/true,
                                                flow->live_version.value_or(flow->version))
-                            : Result<std::shared_ptr<FlowInstance>>(flow.error());
+                            : Result<std::shared_ptr<FlowRunner>>(flow.error());
       if (!inst.ok()) {
         store::FinishExecutionRequest fr{rec.org_id, rec.id, "error", "", "could not resume: " + inst.error().message, now()};
         (void)store_.finish_execution(fr);
@@ -433,6 +448,30 @@ class Runtime::Impl {
       (void)launch(**inst, rec, target, payload, /*already_running=*/rec.status == "running");
     }
     return {};
+  }
+
+  Result<bool> run_existing(const std::string& org_id, const std::string& id) {
+    NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
+    if (rec.status != "queued" && rec.status != "running") return false;
+    auto input = nlohmann::json::parse(rec.input, nullptr, false);
+    const std::string target = input.is_object() ? input.value("target", std::string()) : std::string();
+    const std::string payload = input.is_object() ? input.value("payload", std::string()) : std::string();
+    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, rec.flow_id));
+    // Not a user's action: a stop the user asked for stays recorded (the orchestrator that
+    // handed this over decided it should run).
+    auto inst = current_instance(org_id, rec.flow_id, /*manual=*/true, flow.live_version.value_or(flow.version));
+    if (inst.ok() && !*inst) {
+      std::lock_guard run_lock(run_mu_);
+      inst = current_instance(org_id, rec.flow_id, true, flow.live_version.value_or(flow.version));
+      if (inst.ok() && !*inst) {
+        NEXTRA_TRY(start_flow(org_id, rec.flow_id, /*by_user=*/false));
+        inst = current_instance(org_id, rec.flow_id, true, flow.live_version.value_or(flow.version));
+      }
+    }
+    if (!inst.ok()) return inst.take_error();
+    if (!*inst) return Error::make(ErrorCode::Unavailable, "the flow stopped while starting");
+    NEXTRA_TRY(launch(**inst, rec, target, payload, /*already_running=*/rec.status == "running"));
+    return true;
   }
 
   // ---- parsed flows, for triggers -----------------------------------------------------------
@@ -554,7 +593,7 @@ class Runtime::Impl {
   }
 
   void forget(const std::string& org_id, const std::string& flow_id) {
-    std::shared_ptr<FlowInstance> inst;
+    std::shared_ptr<FlowRunner> inst;
     {
       std::lock_guard lock(mu_);
       auto it = flows_.find(key_of(org_id, flow_id));
@@ -666,6 +705,9 @@ Result<schema::PayloadPtr> Runtime::parse_output(const std::string& org_id, cons
   return impl_->parse_output(org_id, flow_id, xml, version);
 }
 Status Runtime::resume_open() { return impl_->resume_open(); }
+Result<bool> Runtime::run_existing(const std::string& org_id, const std::string& execution_id) {
+  return impl_->run_existing(org_id, execution_id);
+}
 void Runtime::shutdown() { impl_->shutdown(); }
 void Runtime::forget_flow(const std::string& org_id, const std::string& flow_id) { impl_->forget(org_id, flow_id); }
 std::int64_t Runtime::now_ms() const { return impl_->now(); }

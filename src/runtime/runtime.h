@@ -19,8 +19,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
+#include "runtime/flow_runner.h"
 #include "runtime/handler_kinds.h"
 #include "runtime/log_hub.h"
 #include "schema/types.h"
@@ -60,6 +62,13 @@ struct RuntimeOptions {
   std::function<std::string(std::string)> redact;
   // Handlers of the kinds that reach the outside world (llm, http, wasm), per flow.
   HandlerKinds handler_kinds;
+  // Context buffers and thread registry per flow: empty = in memory (see InstanceHooks).
+  std::function<std::unique_ptr<pump::SharedBackend>(const flow::OrganismSpec&)> make_backend;
+  // The driver: empty = in-process (a Pump per flow here); the process driver plugs in here.
+  RunnerFactory make_runner;
+  // Called after executions that ended here are durably recorded (the process driver's
+  // child acknowledges their deliveries then), with their ids, on the record writer.
+  std::function<void(const std::vector<std::string>& execution_ids)> on_recorded;
 };
 
 // How a trigger starts an execution.
@@ -106,6 +115,9 @@ class Runtime {
 
   // At start: runs every open execution left by a previous process (oldest first).
   Status resume_open();
+  // Runs one recorded execution that is still open (the process driver's child, handed the
+  // id by the orchestrator). False when it had already ended: nothing to do.
+  Result<bool> run_existing(const std::string& org_id, const std::string& execution_id);
   // Stops every flow. Idempotent.
   void shutdown();
 

@@ -297,6 +297,12 @@ class SqlStore final : public Store {
                      {org_id, flow_id}, flow_from, "flow");
   }
 
+  Result<std::string> flow_org(const std::string& flow_id) override {
+    NEXTRA_ASSIGN_OR_RETURN(Rows rows, q("SELECT org_id FROM flows WHERE id = ? AND deleted_at IS NULL", {flow_id}));
+    if (rows.empty()) return not_found("flow");
+    return col(rows[0], 0);
+  }
+
   Result<ListFlowsResponse> list_flows(const ListFlowsRequest& req) override {
     NEXTRA_TRY(check_paging(req.offset, req.limit));
     // A substring test that treats % and _ literally (LIKE would not); the function is

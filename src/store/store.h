@@ -467,6 +467,9 @@ class Store {
   virtual Result<std::int64_t> count_flows(const std::string& org_id) = 0;
   virtual Result<Flow> create_flow(const CreateFlowRequest& req) = 0;
   virtual Result<Flow> get_flow(const std::string& org_id, const std::string& flow_id) = 0;
+  // The organization of a live flow, for process-level callers given only a flow id
+  // (`nextra pump --flow ID`, run by the operator or the orchestrator). NotFound.
+  virtual Result<std::string> flow_org(const std::string& flow_id) = 0;
   virtual Result<ListFlowsResponse> list_flows(const ListFlowsRequest& req) = 0;
   // Appends version expected_version+1 and updates the flow, atomically. Conflict (see
   // conflict_current_version) if the flow's version is not expected_version; nothing is
