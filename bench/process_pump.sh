@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Process driver figures (issue #4): `nextra serve --driver process` with a throw-away Redis,
+# a 3-step flow with a webhook. Prints the RSS of the `nextra pump` child while idle, and the
+# time from a webhook for a stopped flow to its answer (?wait=true: the pump process is
+# spawned, loads the flow, runs it and records the execution) against the same call once the
+# pump runs. Usage: bench/process_pump.sh [build-dir] [rounds]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "${1:-build}/src/cli/nextra")
+rounds=${2:-5}
+data=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$data" --daemonize no > "$data/redis.log" 2>&1 &
+rpid=$!
+log=$data/serve.log
+"$bin" serve --listen 127.0.0.1:0 --data-dir "$data/nextra" --driver process --redis "redis://127.0.0.1:$port" > "$log" 2>&1 &
+pid=$!
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; kill $rpid 2>/dev/null || true; rm -rf "$data"' EXIT
+for _ in $(seq 1 100); do grep -q 'listening on' "$log" && break; sleep 0.05; done
+base=$(sed -n 's/^nextra serve: listening on //p' "$log")
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+csrf=$(curl -s -c "$data/jar" -X POST "$base/api/auth/signup" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@example.com","password":"bench password 1","name":"Bench"}' | json '["csrfToken"]')
+auth=(-b "$data/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json')
+flow=$(curl -s "${auth[@]}" -X POST "$base/api/flows" -d '{"name":"bench"}' | json '["id"]')
+path=$(curl -s "${auth[@]}" -X POST "$base/api/flows/$flow/triggers" -d '{"name":"hook","type":"webhook"}' | json '["webhookPath"]')
+call() { curl -s -o /dev/null -w '%{time_total}' -X POST "$base$path?wait=true" -H 'Content-Type: application/json' -d '{"text":"hi"}'; }
+ms() { python3 -c "print(round($1*1000, 1))"; }
+for r in $(seq 1 "$rounds"); do
+  curl -s "${auth[@]}" -X POST "$base/api/flows/$flow/stop" > /dev/null
+  # A flow its user stopped refuses webhooks; a manual run (inject) starts it, as a trigger
+  # wakes a flow that scale-to-zero stopped.
+  cold=$(curl -s -o /dev/null -w '%{time_total}' "${auth[@]}" -X POST "$base/api/triggers/$flow/inject?wait=true" -d '{"payload":{"text":"hi"}}')
+  warm=$(curl -s -o /dev/null -w '%{time_total}' "${auth[@]}" -X POST "$base/api/triggers/$flow/inject?wait=true" -d '{"payload":{"text":"hi"}}')
+  hook=$(call)
+  echo "round $r: stopped flow, first answer $(ms "$cold") ms; running: inject $(ms "$warm") ms, webhook $(ms "$hook") ms"
+done
+sleep 1
+child=$(pgrep -f "nextra pump --flow $flow" | head -n 1)
+echo "pump process RSS while idle: $(awk '/VmRSS/ {print $2, $3}' /proc/"$child"/status) (pid $child)"
+echo "server RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+echo "pump process memory (smaps_rollup): $(grep -E '^(Rss|Pss|Private_Dirty|Shared_Clean)' /proc/"$child"/smaps_rollup | tr -s ' ' | tr '\n' ';')"
