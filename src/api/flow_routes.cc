@@ -192,6 +192,7 @@ Response put_flow(ApiServices& s, const Request& req, const Caller& c) {
   ur.author_user_id = c.user.id;
   ur.message = message->value_or("");
   auto flow = s.store->update_flow(ur);
+  if (s.runtime) s.runtime->invalidate_flow(c.org.id, id);
   if (!flow.ok()) {
     if (auto current = store::conflict_current_version(flow.error())) return conflict_response(s, c, id, *current);
     return from_store(flow.error());
@@ -208,6 +209,7 @@ Response put_flow(ApiServices& s, const Request& req, const Caller& c) {
 Response delete_flow(ApiServices& s, const Request& req, const Caller& c) {
   const std::string id = req.path_param("id").value_or("");
   auto r = s.store->delete_flow(c.org.id, id);
+  s.webhook_triggers.clear();
   if (!r.ok()) return from_store(r.error());
   if (s.runtime) s.runtime->forget_flow(c.org.id, id);  // its pump stops, its live logs go
   audit(s, c, req, "flow.delete", "flow", id);

@@ -15,6 +15,7 @@
 #include "auth/jwt.h"
 #include "auth/passwords.h"
 #include "auth/rate_limiter.h"
+#include "core/ttl_cache.h"
 #include "store/store.h"
 #include "runtime/log_hub.h"
 #include "runtime/runtime.h"
@@ -64,6 +65,11 @@ struct ApiServices {
   std::unique_ptr<auth::JwksCache> jwks;  // set when config.jwks_location is
   // The clock, replaceable in tests (milliseconds since the Unix epoch).
   std::function<std::int64_t()> now_ms;
+
+  // Webhook triggers by "flow_id/token_hash": a webhook costs no lookup transaction while its
+  // trigger is hot. Cleared by every trigger or flow write through this server; the 1 s
+  // limit bounds how long another server's change (on a shared database) goes unseen.
+  TtlCache<std::string, store::Trigger> webhook_triggers{std::chrono::seconds(1)};
 
   // The setup token is consumed by the first successful POST /api/setup.
   std::mutex setup_mu;

@@ -71,6 +71,7 @@ Response create_trigger(ApiServices& s, const Request& req, const Caller& c) {
     cr.token_hash = auth::sha256_hex(token);
   }
   auto t = s.store->create_trigger(cr);
+  s.webhook_triggers.clear();
   if (!t.ok()) {
     if (t.error().code == ErrorCode::AlreadyExists) {
       return Response::error(409, "already_exists", "the flow already has a trigger named '" + cr.name + "'", {{"field", "name"}});
@@ -115,6 +116,7 @@ Response patch_trigger(ApiServices& s, const Request& req, const Caller& c) {
   ur.config = spec->config.dump();
   ur.enabled = spec->enabled;
   auto updated = s.store->update_trigger(ur);
+  s.webhook_triggers.clear();
   if (!updated.ok()) {
     if (updated.error().code == ErrorCode::AlreadyExists) {
       return Response::error(409, "already_exists", "the flow already has a trigger with this name", {{"field", "name"}});
@@ -129,6 +131,7 @@ Response delete_trigger(ApiServices& s, const Request& req, const Caller& c) {
   auto t = load_trigger(s, req, c);
   if (!t.ok()) return t.error().code == ErrorCode::NotFound ? trigger_not_found() : http::from_error(t.error());
   auto r = s.store->delete_trigger(c.org.id, t->id);
+  s.webhook_triggers.clear();
   if (!r.ok()) return http::from_error(r.error());
   audit(s, c, req, "trigger.delete", "trigger", t->id, {{"flowId", t->flow_id}});
   Response resp;
@@ -146,6 +149,7 @@ Response rotate_token(ApiServices& s, const Request& req, const Caller& c) {
   ur.trigger_id = t->id;
   ur.token_hash = auth::sha256_hex(token);
   auto updated = s.store->update_trigger(ur);
+  s.webhook_triggers.clear();
   if (!updated.ok()) return http::from_error(updated.error());
   audit(s, c, req, "trigger.rotate", "trigger", t->id, {{"flowId", t->flow_id}});
   auto j = trigger_json(*updated);
@@ -207,7 +211,14 @@ Response webhook(ApiServices& s, const Request& req) {
   }
   const std::string flow_id = req.path_param("flow_id").value_or("");
   const std::string token = req.path_param("token").value_or("");
-  auto t = s.store->find_webhook_trigger(flow_id, auth::sha256_hex(token));
+  const std::string key = flow_id + "/" + auth::sha256_hex(token);
+  Result<store::Trigger> t = Error::make(ErrorCode::NotFound, "trigger");
+  if (auto cached = s.webhook_triggers.get(key)) {
+    t = std::move(*cached);
+  } else {
+    t = s.store->find_webhook_trigger(flow_id, key.substr(flow_id.size() + 1));
+    if (t.ok()) s.webhook_triggers.put(key, *t);
+  }
   if (!t.ok()) {
     if (t.error().code == ErrorCode::NotFound) return Response::error(404, "not_found", "not found");
     return http::from_error(t.error());

@@ -26,6 +26,51 @@ Result<std::string> to_payload_xml(ApiServices& s, const TriggerCall& call, cons
   return runtime::json_to_payload_xml(*cls, json);
 }
 
+// The answer to a synchronous call once its execution has a record: the output (JSON or
+// XML), 502 for a failed execution, 202 if it is still running at the deadline.
+struct Answer {
+  ApiServices* s;
+  std::string org_id;
+  std::string flow_id;
+  std::string execution_id;  // empty = the record's
+  bool xml = false;
+  bool replayed = false;
+
+  Response operator()(const store::ExecutionRecord& done) const {
+    const std::string& id = execution_id.empty() ? done.id : execution_id;
+    if (done.status == "queued" || done.status == "running") {
+      auto r = Response::json(202, {{"executionId", id}, {"status", done.status}, {"location", "/api/executions/" + id}});
+      r.headers.set("Location", "/api/executions/" + id);
+      if (replayed) r.headers.set("Idempotent-Replayed", "true");
+      return r;
+    }
+    if (done.status != "success") {
+      return Response::error(502, "execution_failed", "the execution ended with status " + done.status,
+                             {{"executionId", id}, {"status", done.status}, {"error", done.error}});
+    }
+    if (xml) {
+      auto r = Response::text(200, done.output, "application/xml");
+      r.headers.set("X-Execution-Id", id);
+      if (replayed) r.headers.set("Idempotent-Replayed", "true");
+      return r;
+    }
+    nlohmann::json output = nullptr;
+    std::string output_type;
+    if (!done.output.empty()) {
+      auto parsed = s->runtime->parse_output(org_id, flow_id, done.output);
+      if (parsed.ok()) {
+        output = runtime::payload_to_json(**parsed);
+        output_type = (*parsed)->class_name();
+      }
+    }
+    auto r = Response::json(200, {{"executionId", id}, {"status", done.status}, {"outputType", output_type},
+                                  {"output", output}});
+    r.headers.set("X-Execution-Id", id);
+    if (replayed) r.headers.set("Idempotent-Replayed", "true");
+    return r;
+  }
+};
+
 }  // namespace
 
 nlohmann::json execution_json(const store::ExecutionRecord& e) {
@@ -69,6 +114,25 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
   sr.payload_xml = std::move(payload_xml);
   sr.idempotency_key = call.idempotency_key;
   sr.manual = call.manual;
+  bool wait = false;
+  if (auto w = req.query_param("wait")) wait = *w == "true" || *w == "1";
+  auto timeout = s.config.default_wait;
+  if (auto t = req.query_param("timeout")) {
+    char* end = nullptr;
+    double secs = std::strtod(t->c_str(), &end);
+    if (end == t->c_str() || *end != '\0' || secs <= 0) {
+      return Response::error(400, "invalid_argument", "timeout must be a number of seconds", {{"field", "timeout"}});
+    }
+    timeout = std::min(s.config.max_wait, std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000)));
+  }
+  std::shared_ptr<http::DeferredResponse> deferred;
+  if (wait) {
+    deferred = std::make_shared<http::DeferredResponse>();
+    sr.on_final = [deferred, answer = Answer{&s, call.org_id, call.flow_id, "", wants_xml(req), false}](
+                      const store::ExecutionRecord& rec) {
+      deferred->complete([answer, rec] { return answer(rec); });
+    };
+  }
   auto submitted = s.runtime->submit(sr);
   if (!submitted.ok()) {
     const auto& e = submitted.error();
@@ -79,9 +143,6 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
     return http::from_error(e);
   }
   const auto& exec = submitted->execution;
-
-  bool wait = false;
-  if (auto w = req.query_param("wait")) wait = *w == "true" || *w == "1";
   if (!wait) {
     auto r = Response::json(202, {{"executionId", exec.id}, {"status", exec.status},
                                   {"location", "/api/executions/" + exec.id}});
@@ -89,48 +150,19 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
     r.headers.set("Location", "/api/executions/" + exec.id);
     return r;
   }
-  auto timeout = s.config.default_wait;
-  if (auto t = req.query_param("timeout")) {
-    char* end = nullptr;
-    double secs = std::strtod(t->c_str(), &end);
-    if (end == t->c_str() || *end != '\0' || secs <= 0) {
-      return Response::error(400, "invalid_argument", "timeout must be a number of seconds", {{"field", "timeout"}});
-    }
-    timeout = std::min(s.config.max_wait, std::chrono::milliseconds(static_cast<std::int64_t>(secs * 1000)));
+  Answer answer{&s, call.org_id, call.flow_id, exec.id, wants_xml(req), !submitted->created};
+  if (!submitted->created) {  // a replay: its execution may have ended long ago
+    auto done = s.runtime->wait(call.org_id, exec.id, timeout);
+    if (!done.ok()) return http::from_error(done.error());
+    return answer(*done);
   }
-  auto done = s.runtime->wait(call.org_id, exec.id, timeout);
-  if (!done.ok()) return http::from_error(done.error());
-  if (done->status == "queued" || done->status == "running") {
-    auto r = Response::json(202, {{"executionId", exec.id}, {"status", done->status},
-                                  {"location", "/api/executions/" + exec.id}});
-    r.headers.set("Location", "/api/executions/" + exec.id);
-    if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
-    return r;
-  }
-  if (done->status != "success") {
-    return Response::error(502, "execution_failed", "the execution ended with status " + done->status,
-                           {{"executionId", exec.id}, {"status", done->status}, {"error", done->error}});
-  }
-  if (wants_xml(req)) {
-    auto r = Response::text(200, done->output, "application/xml");
-    r.headers.set("X-Execution-Id", exec.id);
-    if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
-    return r;
-  }
-  nlohmann::json output = nullptr;
-  std::string output_type;
-  if (!done->output.empty()) {
-    auto parsed = s.runtime->parse_output(call.org_id, call.flow_id, done->output);
-    if (parsed.ok()) {
-      output = runtime::payload_to_json(**parsed);
-      output_type = (*parsed)->class_name();
-    }
-  }
-  auto r = Response::json(200, {{"executionId", exec.id}, {"status", done->status}, {"outputType", output_type},
-                                {"output", output}});
-  r.headers.set("X-Execution-Id", exec.id);
-  if (!submitted->created) r.headers.set("Idempotent-Replayed", "true");
-  return r;
+  // The io thread is free while the execution runs: the record writer completes the answer.
+  deferred->set_deadline(std::chrono::steady_clock::now() + timeout, [answer] {
+    auto rec = answer.s->store->get_execution(answer.org_id, answer.execution_id);
+    if (!rec.ok()) return http::from_error(rec.error());
+    return answer(*rec);
+  });
+  return Response::later(deferred);
 }
 
 }  // namespace nextra::api

@@ -108,6 +108,7 @@ Result<TriggerSpec> trigger_from_json(ApiServices& s, const std::string& org_id,
 
 Status sync_yaml_triggers(ApiServices& s, const std::string& org_id, const std::string& flow_id,
                           const std::vector<flow::TriggerSpec>& yaml_triggers) {
+  s.webhook_triggers.clear();
   NEXTRA_ASSIGN_OR_RETURN(auto existing, s.store->list_triggers(org_id, flow_id));
   std::map<std::string, const store::Trigger*> by_name;
   for (const auto& t : existing) by_name[t.name] = &t;

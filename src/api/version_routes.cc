@@ -126,6 +126,7 @@ Response restore_version(ApiServices& s, const Request& req, const Caller& c) {
   ur.author_user_id = c.user.id;
   ur.message = "Restored version " + std::to_string(*n);
   auto updated = s.store->update_flow(ur);
+  if (s.runtime) s.runtime->invalidate_flow(c.org.id, id);
   if (!updated.ok()) {
     if (auto current = store::conflict_current_version(updated.error())) {
       return Response::error(409, "conflict", "the flow was saved by someone else; reload it first",
@@ -143,6 +144,7 @@ Response publish_version(ApiServices& s, const Request& req, const Caller& c) {
   auto n = version_param(req);
   if (!n.ok()) return http::from_error(n.error());
   auto flow = s.store->set_live_version(c.org.id, id, *n);
+  if (s.runtime) s.runtime->invalidate_flow(c.org.id, id);
   if (!flow.ok()) return from_store(flow.error(), "flow or version");
   audit(s, c, req, "flow.publish", "flow", id, {{"version", *n}});
   return Response::json(200, flow_json(*flow, flow_run(s, c.org.id, flow->id)));

@@ -201,3 +201,64 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
 }
 
 }  // namespace nextra::http
+
+namespace nextra::http {
+
+bool DeferredResponse::complete(Producer produce) {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mu_);
+    if (completed_) return false;
+    completed_ = true;
+    result_ = std::move(produce);
+    wake = wake_;
+  }
+  if (wake) wake();
+  return true;
+}
+
+bool DeferredResponse::completed() const {
+  std::lock_guard lock(mu_);
+  return completed_;
+}
+
+void DeferredResponse::set_deadline(std::chrono::steady_clock::time_point deadline, Producer on_timeout) {
+  std::lock_guard lock(mu_);
+  deadline_ = deadline;
+  on_timeout_ = std::move(on_timeout);
+}
+
+std::chrono::steady_clock::time_point DeferredResponse::deadline() const {
+  std::lock_guard lock(mu_);
+  return deadline_;
+}
+
+DeferredResponse::Producer DeferredResponse::take() {
+  std::lock_guard lock(mu_);
+  return std::exchange(result_, nullptr);
+}
+
+DeferredResponse::Producer DeferredResponse::take_timeout() {
+  std::lock_guard lock(mu_);
+  if (completed_) return nullptr;
+  completed_ = true;
+  return std::exchange(on_timeout_, nullptr);
+}
+
+void DeferredResponse::set_waker(std::function<void()> wake) {
+  std::function<void()> now;
+  {
+    std::lock_guard lock(mu_);
+    wake_ = std::move(wake);
+    if (completed_) now = wake_;
+  }
+  if (now) now();
+}
+
+Response Response::later(std::shared_ptr<DeferredResponse> deferred) {
+  Response r;
+  r.deferred = std::move(deferred);
+  return r;
+}
+
+}  // namespace nextra::http

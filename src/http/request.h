@@ -4,6 +4,7 @@
 // between these and the wire. Values are not shared between threads by the server: each
 // request is built, handled and answered on one connection.
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -95,6 +96,37 @@ class EventStream {
   std::function<void()> wake_;  // guarded by mu_
 };
 
+struct Response;
+
+// A response that is not ready when the handler returns: another thread completes it later
+// (a synchronous webhook waiting for its execution), and the io thread serves other
+// connections meanwhile. The first completion wins; later ones are ignored. A deadline
+// makes the server call `on_timeout` on its io thread if nobody completed it by then; the
+// server also completes it with 503 if it stops first. Thread-safe.
+class DeferredResponse {
+ public:
+  using Producer = std::function<Response()>;
+  // Completes with what `produce` returns; it runs on the connection's io thread, so heavy
+  // work (serialising an answer) stays off the completing thread. True if this call won.
+  bool complete(Producer produce);
+  bool completed() const;
+  void set_deadline(std::chrono::steady_clock::time_point deadline, Producer on_timeout);
+
+  // The server's side.
+  std::chrono::steady_clock::time_point deadline() const;
+  Producer take();          // the producer once completed (empty before); at most once
+  Producer take_timeout();  // completes with the timeout producer; empty if already completed
+  void set_waker(std::function<void()> wake);
+
+ private:
+  mutable std::mutex mu_;
+  Producer result_;                 // guarded by mu_
+  bool completed_ = false;          // guarded by mu_
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  Producer on_timeout_;             // guarded by mu_
+  std::function<void()> wake_;      // guarded by mu_
+};
+
 // A complete response. The server adds Content-Length, Connection, a default Content-Type and the
 // request id header; everything else comes from here. With `events` set, the body is ignored
 // and the connection carries that event stream until it ends.
@@ -103,6 +135,7 @@ struct Response {
   Headers headers;
   std::string body;
   std::shared_ptr<EventStream> events;
+  std::shared_ptr<DeferredResponse> deferred;  // set: the real response comes later
 
   // `value` serialised as the body, Content-Type application/json.
   static Response json(int status, const nlohmann::json& value);
@@ -112,6 +145,8 @@ struct Response {
   static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
   // 200 text/event-stream, not cached, carrying `stream`.
   static Response event_stream(std::shared_ptr<EventStream> stream);
+  // The answer comes later, through `deferred`.
+  static Response later(std::shared_ptr<DeferredResponse> deferred);
 };
 
 // Percent-decodes `in`. With `plus_as_space` (query strings), '+' becomes ' '. Returns nullopt

@@ -102,6 +102,7 @@ struct Server::Impl {
   asio::awaitable<void> session(std::shared_ptr<Connection> conn);
   asio::awaitable<void> reject(tcp::socket socket);
   asio::awaitable<void> stream_events(std::shared_ptr<Connection> conn, Response response, std::string id);
+  asio::awaitable<Response> await_deferred(std::shared_ptr<Connection> conn, std::shared_ptr<DeferredResponse> d);
   Response dispatch(bhttp::request<bhttp::string_body>& req, const std::string& remote);
   void finish(bhttp::response<bhttp::string_body>& res, Response&& response,
               const std::string& request_id, bool keep_alive, bool head);
@@ -254,6 +255,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         std::string id = acceptable_request_id(incoming) ? std::string(incoming) : ids.next();
         keep_alive = req.keep_alive() && !stopping;
         Response response = dispatch(req, remote);
+        if (response.deferred) response = co_await await_deferred(conn, std::move(response.deferred));
         if (response.events) {
           // An event stream owns the connection until it ends.
           co_await stream_events(conn, std::move(response), std::move(id));
@@ -278,6 +280,52 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
     connections.remove(conn);
   }
   drained.notify_all();
+}
+
+// Waits, without holding the io thread, until another thread completes the response, its
+// deadline passes (then its timeout answer), or the server stops (503).
+asio::awaitable<Response> Server::Impl::await_deferred(std::shared_ptr<Connection> conn,
+                                                       std::shared_ptr<DeferredResponse> d) {
+  auto run = [](const DeferredResponse::Producer& produce) {
+    try {
+      return produce();
+    } catch (const std::exception&) {
+      return Response::error(500, "internal", "the response could not be produced");
+    }
+  };
+  conn->event_timer = std::make_unique<asio::steady_timer>(conn->stream.get_executor());
+  std::weak_ptr<Connection> weak = conn;
+  d->set_waker([weak] {
+    if (auto c = weak.lock()) {
+      asio::post(c->stream.get_executor(), [c] {
+        if (c->event_timer) c->event_timer->cancel();
+      });
+    }
+  });
+  for (;;) {
+    if (auto produce = d->take()) {
+      conn->event_timer.reset();
+      co_return run(produce);
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= d->deadline()) {
+      if (auto on_timeout = d->take_timeout()) {
+        conn->event_timer.reset();
+        co_return run(on_timeout);
+      }
+      continue;  // completed meanwhile
+    }
+    if (stopping) {
+      d->complete([] { return Response::error(503, "unavailable", "the server is stopping"); });
+      continue;
+    }
+    conn->event_timer->expires_at(std::min(d->deadline(), now + std::chrono::seconds(1)));
+    try {
+      co_await conn->event_timer->async_wait(asio::use_awaitable);
+    } catch (const boost::system::system_error&) {
+      // woken: completed (or cancelled by stop)
+    }
+  }
 }
 
 asio::awaitable<void> Server::Impl::stream_events(std::shared_ptr<Connection> conn, Response response,

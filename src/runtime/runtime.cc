@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ttl_cache.h"
 #include "core/uuid.h"
 #include "flow/loader.h"
 #include "runtime/flow_instance.h"
@@ -91,7 +92,10 @@ class Runtime::Impl {
     NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
     const std::int64_t version = flow.live_version.value_or(flow.version);
     // The user's start (or manual run) lifts a stop that may date from before a restart.
-    if (by_user && flow.stopped_by_user) NEXTRA_TRY(store_.set_stopped_by_user(org_id, flow_id, false));
+    if (by_user && flow.stopped_by_user) {
+      NEXTRA_TRY(store_.set_stopped_by_user(org_id, flow_id, false));
+      flow_cache_.erase(key_of(org_id, flow_id));
+    }
     std::unique_lock lock(mu_);
     auto& entry = flows_[key_of(org_id, flow_id)];
     if (by_user) entry.stopped_by_user = false;
@@ -149,6 +153,7 @@ class Runtime::Impl {
     // NotFound for foreign flows; a user's stop is kept in the database so it outlives restarts.
     if (by_user) {
       NEXTRA_TRY(store_.set_stopped_by_user(org_id, flow_id, true));
+      flow_cache_.erase(key_of(org_id, flow_id));
     } else {
       NEXTRA_TRY(store_.get_flow(org_id, flow_id));
     }
@@ -245,10 +250,21 @@ class Runtime::Impl {
     return std::shared_ptr<FlowRunner>();
   }
 
+  // The flow's row, from a cache on the request path: a webhook must not cost a transaction
+  // to learn the live version and whether its user stopped the flow. Writes through this
+  // server invalidate it; the 1 s limit bounds what another server's write goes unseen.
+  Result<store::Flow> flow_of(const std::string& org_id, const std::string& flow_id) {
+    const std::string k = key_of(org_id, flow_id);
+    if (auto cached = flow_cache_.get(k)) return std::move(*cached);
+    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
+    flow_cache_.put(k, flow);
+    return flow;
+  }
+
   // ---- executions -----------------------------------------------------------------------
 
   Result<Submitted> submit(const SubmitRequest& req) {
-    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(req.org_id, req.flow_id));
+    NEXTRA_ASSIGN_OR_RETURN(auto flow, flow_of(req.org_id, req.flow_id));
     if (flow.stopped_by_user && !req.manual) {
       return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
     }
@@ -271,10 +287,53 @@ class Runtime::Impl {
     cr.idempotency_key = req.idempotency_key;
     cr.started_at_ms = now();
     cr.usage_month = month_of(cr.started_at_ms);
+    if (req.on_final && req.idempotency_key.empty() && !options_.make_runner) {
+      // A synchronous call is accepted when it is answered, and it is answered only after its
+      // record is committed: the row is written once, when the execution ends, together with
+      // its steps and in the same batch as every other ending (ADR 0002). No write on the
+      // request path.
+      store::ExecutionRecord rec;
+      rec.id = cr.id;
+      rec.org_id = cr.org_id;
+      rec.flow_id = cr.flow_id;
+      rec.flow_version = cr.flow_version;
+      rec.trigger_id = cr.trigger_id;
+      rec.status = cr.status;
+      rec.input = cr.input;
+      rec.attempts = 1;
+      rec.started_at_ms = cr.started_at_ms;
+      {
+        std::lock_guard lock(wait_mu_);
+        finals_.emplace(cr.id, Final{req.on_final});
+        final_orgs_[cr.id] = req.org_id;
+        unrecorded_[cr.id] = cr;
+      }
+      NEXTRA_TRY(launch(*inst, rec, target, req.payload_xml, /*already_running=*/true));
+      return Submitted{std::move(rec), true};
+    }
     NEXTRA_ASSIGN_OR_RETURN(auto created, store_.create_execution(cr));
     if (!created.created) return Submitted{std::move(created.execution), false};
+    if (req.on_final) {
+      std::lock_guard lock(wait_mu_);
+      finals_.emplace(cr.id, Final{req.on_final});
+      final_orgs_[cr.id] = req.org_id;
+    }
     NEXTRA_TRY(launch(*inst, created.execution, target, req.payload_xml, /*already_running=*/true));
     return Submitted{std::move(created.execution), true};
+  }
+
+  // The row of an execution whose record waits for its ending (see submit), if any.
+  std::optional<store::CreateExecutionRequest> take_unrecorded(const std::string& id) {
+    std::lock_guard lock(wait_mu_);
+    auto it = unrecorded_.find(id);
+    if (it == unrecorded_.end()) return std::nullopt;
+    auto cr = std::move(it->second);
+    unrecorded_.erase(it);
+    return cr;
+  }
+  bool is_unrecorded(const std::string& id) {
+    std::lock_guard lock(wait_mu_);
+    return unrecorded_.count(id) > 0;
   }
 
   Status launch(FlowRunner& inst, store::ExecutionRecord& rec, const std::string& target,
@@ -289,6 +348,7 @@ class Runtime::Impl {
                   now());
     auto ran = inst.run(rec.id, target, payload_xml, options_.execution_timeout);
     if (!ran.ok()) {
+      if (auto cr = take_unrecorded(rec.id)) (void)store_.create_execution(*cr);
       store::FinishExecutionRequest fr{rec.org_id, rec.id, "error", "", ran.error().message, now()};
       (void)store_.finish_execution(fr);
       notify(rec.id);
@@ -336,6 +396,7 @@ class Runtime::Impl {
       e.finish.error = f.result.error;
       e.finish.finished_at_ms = now();
       e.steps = f.steps;
+      e.create = take_unrecorded(f.execution_id);
       endings.push_back(std::move(e));
     }
     auto written = store_.record_endings(endings);
@@ -343,6 +404,7 @@ class Runtime::Impl {
       // The batch failed as a whole (database trouble): fall back to one execution at a time,
       // so one bad row cannot keep the others open.
       for (const auto& e : endings) {
+        if (e.create) (void)store_.create_execution(*e.create);
         if (!e.steps.empty()) (void)store_.append_execution_steps(e.finish.org_id, e.steps);
         (void)store_.finish_execution(e.finish);
       }
@@ -363,18 +425,53 @@ class Runtime::Impl {
                              {"messages", f.result.messages},
                              {"elapsedMs", std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count()}};
       logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", data.dump(), now());
-      notify(f.execution_id);
+      store::ExecutionRecord rec;
+      rec.id = f.execution_id;
+      rec.org_id = f.org_id;
+      rec.flow_id = f.flow_id;
+      rec.status = fin.status;
+      rec.output = fin.output;
+      rec.error = fin.error;
+      rec.finished_at_ms = fin.finished_at_ms;
+      notify(f.execution_id, written.ok() ? &rec : nullptr);
     }
   }
 
   // Wakes only the waiters of this execution: with many synchronous webhooks in flight, a
   // global wake-up made every waiter re-read its record on every completion.
-  void notify(const std::string& id) {
-    std::lock_guard lock(wait_mu_);
-    auto range = waiters_.equal_range(id);
-    if (range.first == range.second) return;  // nobody waits: remember nothing
-    ended_.insert(id);
-    for (auto it = range.first; it != range.second; ++it) it->second->notify_all();
+  // `rec` is the final record when the caller has it (the record writer); otherwise the
+  // callbacks registered with SubmitRequest::on_final get it read from the store.
+  void notify(const std::string& id, const store::ExecutionRecord* rec = nullptr) {
+    std::vector<std::function<void(const store::ExecutionRecord&)>> finals;
+    {
+      std::lock_guard lock(wait_mu_);
+      auto range = waiters_.equal_range(id);
+      if (range.first != range.second) {  // nobody waits: remember nothing
+        ended_.insert(id);
+        for (auto it = range.first; it != range.second; ++it) it->second->notify_all();
+      }
+      auto fr = finals_.equal_range(id);
+      for (auto it = fr.first; it != fr.second; ++it) finals.push_back(std::move(it->second.callback));
+      if (fr.first != fr.second) finals_.erase(fr.first, fr.second);
+    }
+    if (finals.empty()) return;
+    store::ExecutionRecord read;
+    if (!rec) {
+      std::string org;
+      {
+        std::lock_guard lock(wait_mu_);
+        org = final_orgs_[id];
+        final_orgs_.erase(id);
+      }
+      auto got = store_.get_execution(org, id);
+      if (!got.ok()) return;
+      read = std::move(got).value();
+      rec = &read;
+    } else {
+      std::lock_guard lock(wait_mu_);
+      final_orgs_.erase(id);
+    }
+    for (auto& f : finals) f(*rec);
   }
 
   Result<store::ExecutionRecord> wait(const std::string& org_id, const std::string& id, std::chrono::milliseconds timeout) {
@@ -401,8 +498,9 @@ class Runtime::Impl {
       }
     } unregister{this, id, cv};
     // Registered before the read, so an ending between the read and the wait is not missed.
-    NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
-    if (rec.status != "queued" && rec.status != "running") return rec;
+    auto rec = store_.get_execution(org_id, id);
+    if (!rec.ok() && !(rec.error().code == ErrorCode::NotFound && is_unrecorded(id))) return rec.take_error();
+    if (rec.ok() && rec->status != "queued" && rec->status != "running") return rec;
     {
       std::unique_lock lock(wait_mu_);
       cv->wait_until(lock, deadline, [&] { return ended_.count(id) > 0 || shutting_down_; });
@@ -411,7 +509,26 @@ class Runtime::Impl {
   }
 
   Result<store::ExecutionRecord> cancel(const std::string& org_id, const std::string& id) {
-    NEXTRA_ASSIGN_OR_RETURN(auto rec, store_.get_execution(org_id, id));
+    auto found = store_.get_execution(org_id, id);
+    if (!found.ok() && found.error().code == ErrorCode::NotFound) {
+      // A synchronous call still running has no row yet; its flow is in its create request.
+      std::string flow_id;
+      {
+        std::lock_guard lock(wait_mu_);
+        auto it = unrecorded_.find(id);
+        if (it == unrecorded_.end() || it->second.org_id != org_id) return found.take_error();
+        flow_id = it->second.flow_id;
+      }
+      bool cancelled = false;
+      {
+        std::lock_guard lock(mu_);
+        auto it = flows_.find(key_of(org_id, flow_id));
+        if (it != flows_.end() && it->second.instance) cancelled = it->second.instance->cancel(id);
+      }
+      if (!cancelled) return Error::make(ErrorCode::Conflict, "the execution is ending");
+      return wait(org_id, id, std::chrono::seconds(10));
+    }
+    NEXTRA_ASSIGN_OR_RETURN(auto rec, std::move(found));
     if (rec.status != "queued" && rec.status != "running") {
       return Error::make(ErrorCode::Conflict, "the execution already ended (" + rec.status + ")");
     }
@@ -479,7 +596,7 @@ class Runtime::Impl {
   Result<std::shared_ptr<const flow::OrganismSpec>> spec(const std::string& org_id, const std::string& flow_id,
                                                          std::int64_t version) {
     if (version == 0) {
-      NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
+      NEXTRA_ASSIGN_OR_RETURN(auto flow, flow_of(org_id, flow_id));
       version = flow.live_version.value_or(flow.version);
     }
     const std::string k = key_of(org_id, flow_id) + "@" + std::to_string(version);
@@ -593,6 +710,7 @@ class Runtime::Impl {
   }
 
   void forget(const std::string& org_id, const std::string& flow_id) {
+    flow_cache_.erase(key_of(org_id, flow_id));
     std::shared_ptr<FlowRunner> inst;
     {
       std::lock_guard lock(mu_);
@@ -632,6 +750,8 @@ class Runtime::Impl {
       std::lock_guard lock(wait_mu_);
       shutting_down_ = true;
       for (auto& [id, cv] : waiters_) cv->notify_all();
+      finals_.clear();  // their answers time out or the server answers 503 while stopping
+      final_orgs_.clear();
     }
   }
 
@@ -652,7 +772,15 @@ class Runtime::Impl {
   std::mutex wait_mu_;
   std::multimap<std::string, std::shared_ptr<std::condition_variable>> waiters_;  // by execution id
   std::set<std::string> ended_;  // executions that ended while someone waits for them
+  struct Final {
+    std::function<void(const store::ExecutionRecord&)> callback;
+  };
+  std::multimap<std::string, Final> finals_;           // SubmitRequest::on_final, by execution id
+  std::map<std::string, std::string> final_orgs_;      // their organizations
+  std::map<std::string, store::CreateExecutionRequest> unrecorded_;  // running, row written at the end
   bool shutting_down_ = false;
+
+  TtlCache<std::string, store::Flow> flow_cache_{std::chrono::seconds(1)};
 
   std::mutex spec_mu_;
   std::map<std::string, std::shared_ptr<const flow::OrganismSpec>> specs_;
@@ -710,6 +838,9 @@ Result<bool> Runtime::run_existing(const std::string& org_id, const std::string&
 }
 void Runtime::shutdown() { impl_->shutdown(); }
 void Runtime::forget_flow(const std::string& org_id, const std::string& flow_id) { impl_->forget(org_id, flow_id); }
+void Runtime::invalidate_flow(const std::string& org_id, const std::string& flow_id) {
+  impl_->flow_cache_.erase(key_of(org_id, flow_id));
+}
 std::int64_t Runtime::now_ms() const { return impl_->now(); }
 
 }  // namespace nextra::runtime

@@ -80,6 +80,10 @@ struct SubmitRequest {
   std::string payload_xml;      // the payload, already converted to XML
   std::string idempotency_key;  // empty = none
   bool manual = false;          // manual runs start a user-stopped flow; webhooks/schedules do not
+  // Called once with the final record when a new execution (not an idempotent replay) ends,
+  // on the thread that recorded it; must be quick. Lets a synchronous webhook answer
+  // without holding a thread or re-reading the record.
+  std::function<void(const store::ExecutionRecord&)> on_final;
 };
 struct Submitted {
   store::ExecutionRecord execution;
@@ -132,6 +136,8 @@ class Runtime {
   Result<schema::PayloadPtr> parse_output(const std::string& org_id, const std::string& flow_id,
                                           const std::string& xml, std::int64_t version = 0);
 
+  // Called after a flow's row changes (saved, published, restored): triggers see it at once.
+  void invalidate_flow(const std::string& org_id, const std::string& flow_id);
   // Called when a flow is deleted: stops it and forgets its logs.
   void forget_flow(const std::string& org_id, const std::string& flow_id);
 

@@ -636,6 +636,11 @@ class SqlStore final : public Store {
       std::vector<ExecutionRecord> out;
       out.reserve(endings.size());
       for (const auto& e : endings) {
+        if (e.create) {
+          auto created = runtime().create_execution(*e.create);
+          if (!created.ok() && created.error().code == ErrorCode::NotFound) continue;  // flow deleted
+          if (!created.ok()) return created.take_error();
+        }
         // Gone meanwhile (its flow was deleted): skip it rather than fail the whole batch.
         auto current = runtime().get_execution(e.finish.org_id, e.finish.execution_id);
         if (!current.ok() && current.error().code == ErrorCode::NotFound) continue;

@@ -396,6 +396,9 @@ struct ExecutionStep {
 struct ExecutionEnding {
   FinishExecutionRequest finish;
   std::vector<ExecutionStep> steps;
+  // Set: the execution has no row yet (a synchronous call, recorded only once it ended);
+  // it is created, with its usage count, in the same transaction.
+  std::optional<CreateExecutionRequest> create;
 };
 
 struct RetentionRequest {
