@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { NODE_KINDS } from './node-kinds';
+import { useFlowDocument } from '../../stores/flow-document.store';
+
+export const PALETTE_MIME = 'application/nextra-node';
+
+type Tab = 'built-in' | 'marketplace' | 'custom';
+
+// Node kinds to drag onto the canvas. Enter on an item adds it at the middle of the view,
+// so the palette works without a mouse.
+export function Palette() {
+  const [tab, setTab] = useState<Tab>('built-in');
+  const edit = useFlowDocument((s) => s.edit);
+  const { screenToFlowPosition } = useReactFlow();
+
+  function addAtCentre(kind: (typeof NODE_KINDS)[number]['kind']) {
+    const el = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    const p = el ? screenToFlowPosition({ x: el.left + el.width / 2, y: el.top + el.height / 2 }) : { x: 0, y: 0 };
+    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) } });
+  }
+
+  const tabs: [Tab, string][] = [['built-in', 'Built-in'], ['marketplace', 'Marketplace'], ['custom', 'Custom']];
+  return (
+    <aside aria-label="Palette" className="flex w-48 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <div role="tablist" className="flex border-b border-slate-200 text-xs dark:border-slate-800">
+        {tabs.map(([id, label]) => (
+          <button key={id} role="tab" type="button" aria-selected={tab === id} onClick={() => setTab(id)}
+            className={`flex-1 px-1 py-2 ${tab === id ? 'border-b-2 border-indigo-500 font-semibold' : 'text-slate-500'}`}>
+            {label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" className="flex-1 space-y-1 overflow-auto p-2">
+        {tab === 'built-in' &&
+          NODE_KINDS.map((k) => (
+            <button
+              key={k.kind}
+              type="button"
+              draggable
+              data-testid={`palette-${k.kind}`}
+              title={`${k.hint}. Drag onto the canvas, or press Enter to add.`}
+              onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, k.kind); e.dataTransfer.effectAllowed = 'copy'; }}
+              onClick={() => addAtCentre(k.kind)}
+              className="flex w-full cursor-grab items-center gap-2 rounded border border-slate-200 px-2 py-1.5 text-left text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              <span aria-hidden className="w-5 text-center">{k.icon}</span>
+              {k.label}
+            </button>
+          ))}
+        {tab === 'marketplace' && <p className="p-2 text-xs text-slate-500">Marketplace tools are coming soon.</p>}
+        {tab === 'custom' && <p className="p-2 text-xs text-slate-500">Your own WASM modules will appear here once uploaded. Use a Code Block for now.</p>}
+      </div>
+    </aside>
+  );
+}
