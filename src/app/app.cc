@@ -9,7 +9,9 @@
 #include "api/tiers.h"
 #include "auth/passwords.h"
 #include "auth/tokens.h"
+#include "app/handler_kinds.h"
 #include "host/host.h"
+#include "net/http_client.h"
 #include "http/health.h"
 #include "process/process_runner.h"
 #include "http/server.h"
@@ -32,6 +34,7 @@ struct App::Impl {
   std::unique_ptr<vault::Vault> vault;
   vault::Redactor redactor;
   runtime::LogHub logs{1000};
+  std::shared_ptr<net::HttpClient> outbound;  // HTTP nodes and code blocks
   std::unique_ptr<runtime::Runtime> runtime;
   std::unique_ptr<runtime::Scheduler> scheduler;
   std::unique_ptr<api::ApiServices> services;
@@ -88,6 +91,8 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   ro.now_ms = impl->services->now_ms;
   Impl* raw = impl.get();
   ro.resolve_secrets = host::secret_resolver(*impl->store, *impl->vault, impl->redactor);
+  NEXTRA_ASSIGN_OR_RETURN(impl->outbound, make_outbound_client(options.outbound_allowlist));
+  ro.handler_kinds = make_handler_kinds(OutsideWorld{impl->store.get(), impl->outbound});
   if (options.saas) {
     ro.admit = [raw](const std::string& org_id, const std::string& month) {
       return api::check_execution_limit(*raw->store, org_id, month);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 
@@ -58,6 +59,10 @@ struct AppOptions {
   std::size_t pump_memory_mb = 1024;  // per pump process (RLIMIT_AS)
   int pump_cpu_percent = 0;           // of one core per pump process; 0 = no cap
   std::string pump_backend = "memory";  // where pumps keep context buffers: memory | redis
+
+  // Private hosts, addresses or CIDR ranges that HTTP nodes and code blocks may reach
+  // (NEXTRA_OUTBOUND_ALLOWLIST, comma-separated); everything private is blocked otherwise.
+  std::vector<std::string> outbound_allowlist;
 
   // Tests use cheap argon2id parameters; production keeps the defaults.
   bool fast_password_hashing = false;

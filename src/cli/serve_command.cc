@@ -23,7 +23,8 @@ constexpr const char* kServeUsage =
     "                    [--driver in-process|process] [--redis redis://HOST:PORT]\n"
     "                    [--pump-memory-mb N] [--pump-cpu-percent N] [--pump-backend memory|redis]\n"
     "environment: NEXTRA_MASTER_KEY, NEXTRA_ADMIN_EMAIL, NEXTRA_ADMIN_PASSWORD,\n"
-    "             NEXTRA_CLERK_WEBHOOK_SECRET, NEXTRA_JWKS, NEXTRA_JWT_ISSUER, NEXTRA_JWT_AUDIENCE\n";
+    "             NEXTRA_CLERK_WEBHOOK_SECRET, NEXTRA_JWKS, NEXTRA_JWT_ISSUER, NEXTRA_JWT_AUDIENCE,\n"
+    "             NEXTRA_OUTBOUND_ALLOWLIST (private hosts/CIDRs HTTP nodes may reach, comma-separated)\n";
 
 int usage(const std::string& problem) {
   std::fprintf(stderr, "nextra serve: %s\n%s", problem.c_str(), kServeUsage);
@@ -145,6 +146,14 @@ int serve_command(const std::vector<std::string>& args) {
   o.jwks = env("NEXTRA_JWKS");
   o.jwt_issuer = env("NEXTRA_JWT_ISSUER");
   o.jwt_audience = env("NEXTRA_JWT_AUDIENCE");
+  for (std::string rest = env("NEXTRA_OUTBOUND_ALLOWLIST"); !rest.empty();) {
+    auto comma = rest.find(',');
+    std::string entry = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    entry.erase(0, entry.find_first_not_of(' '));
+    entry.erase(entry.find_last_not_of(' ') + 1);
+    if (!entry.empty()) o.outbound_allowlist.push_back(entry);
+  }
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // only sigwait below sees them.

@@ -37,7 +37,8 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
   options.workers = workers;
   flow::Diagnostics diags;
   if (inst->hooks_.handler_kinds) {
-    options.handler_factories = inst->hooks_.handler_kinds(FlowContext{inst->org_id_, inst->flow_id_, spec.get()});
+    options.handler_factories =
+        inst->hooks_.handler_kinds(FlowContext{inst->org_id_, inst->flow_id_, spec.get(), &inst->observers_});
   }
   auto backend = inst->hooks_.make_backend ? inst->hooks_.make_backend(*spec) : pump::make_memory_backend();
   auto pump = pump::Pump::create(spec, options, std::move(backend), &diags);
@@ -49,6 +50,7 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
   }
   inst->pump_ = std::move(pump).value();
   inst->pump_->add_observer(inst.get());
+  for (const auto& o : inst->observers_) inst->pump_->add_observer(o.get());
   NEXTRA_TRY(inst->pump_->start());
   inst->started_at_ = inst->hooks_.now_ms();
   inst->last_activity_ = inst->started_at_;

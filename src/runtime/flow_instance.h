@@ -63,6 +63,7 @@ class FlowInstance final : public FlowRunner, public pump::Observer {
   InstanceHooks hooks_;
   std::int64_t started_at_ = 0;
   std::atomic<std::int64_t> last_activity_{0};
+  std::vector<std::shared_ptr<pump::Observer>> observers_;  // the handlers' (outlive pump_)
   std::unique_ptr<pump::Pump> pump_;
 
   mutable std::mutex mu_;

@@ -4,7 +4,9 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "flow/organism.h"
 #include "pump/pump.h"
@@ -17,6 +19,9 @@ struct FlowContext {
   std::string org_id;
   std::string flow_id;
   const flow::OrganismSpec* spec = nullptr;  // valid while the factories run
+  // Observers the handlers need on the flow's pump (a code block's per-thread instances go
+  // when their thread completes); kept alive and added by the runtime.
+  std::vector<std::shared_ptr<pump::Observer>>* observers = nullptr;
 };
 // Makes the handler factories of the kinds that need the outside world (llm, http, wasm) for
 // one flow; they win over the engine's built-ins. Empty = built-ins only.

@@ -1,0 +1,70 @@
+#include "app/handler_kinds.h"
+
+#include "net/http_client.h"
+#include "net/http_handler.h"
+#include "wasm/handler.h"
+#include "wasm/wabt_sandbox.h"
+
+namespace nextra::app {
+namespace {
+
+// What a code block may reach: HTTP through the same SSRF-safe client as the HTTP node.
+// Its log lines are dropped for now (they are bounded by the sandbox), and project memory is
+// not enabled until flows can opt into it.
+class WasmHost final : public wasm::HostServices {
+ public:
+  explicit WasmHost(std::shared_ptr<net::HttpClient> http) : http_(std::move(http)) {}
+  void log(std::string_view) override {}
+  Result<wasm::HttpResponse> http_fetch(const wasm::HttpRequest& request,
+                                        std::chrono::steady_clock::time_point deadline) override {
+    net::HttpRequest r;
+    r.method = request.method;
+    r.url = request.url;
+    r.headers = request.headers;
+    r.body = request.body;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return Error::make(ErrorCode::DeadlineExceeded, "the call's time is up");
+    r.timeout = left;
+    r.max_response_bytes = 1024 * 1024;
+    NEXTRA_ASSIGN_OR_RETURN(auto got, http_->send(r));
+    return wasm::HttpResponse{got.status, std::move(got.headers), std::move(got.body)};
+  }
+  wasm::KvStore* kv() override { return nullptr; }
+
+ private:
+  std::shared_ptr<net::HttpClient> http_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<net::HttpClient>> make_outbound_client(const std::vector<std::string>& allowlist) {
+  net::HttpClientOptions o;
+  NEXTRA_ASSIGN_OR_RETURN(o.allowlist, net::Allowlist::parse(allowlist));
+  NEXTRA_ASSIGN_OR_RETURN(auto client, net::HttpClient::create(std::move(o)));
+  return std::shared_ptr<net::HttpClient>(std::move(client));
+}
+
+runtime::HandlerKinds make_handler_kinds(OutsideWorld world) {
+  auto sandbox = wasm::make_wabt_sandbox();
+  auto host = std::make_shared<WasmHost>(world.http);
+  auto http_factory = net::make_http_handler_factory(world.http);
+  return [world, sandbox, host, http_factory](const runtime::FlowContext& ctx) {
+    std::map<std::string, pump::HandlerFactory> kinds;
+    kinds["http"] = http_factory;
+    wasm::HandlerOptions wo;
+    wo.sandbox = sandbox;
+    wo.spec = ctx.spec;
+    wo.cache = std::make_shared<wasm::InstanceCache>();
+    if (ctx.observers) ctx.observers->push_back(wo.cache);
+    wo.host_for = [host](const std::string&, const std::string&) { return host; };
+    // Modules arrive with their upload API; until then a wasm listener names a module the
+    // organization does not have, and the flow reports that when it starts.
+    wo.modules = [](const std::string& module) -> Result<std::string> {
+      return Error::make(ErrorCode::NotFound, "module '" + module + "' does not exist");
+    };
+    kinds["wasm"] = wasm::make_handler_factory(std::move(wo));
+    return kinds;
+  };
+}
+
+}  // namespace nextra::app
