@@ -25,6 +25,17 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The web UI's build tools need Node 20.19+ (this machine kind has it; Debian's own nodejs is
+# older, so it is only a fallback when node is missing altogether).
+if ! command -v node >/dev/null; then
+  echo "setup: installing nodejs npm"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+
 jobs=$(nproc)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build build -j"$jobs"
+# The web UI into web/dist (served by `nextra serve`); without it the server still runs.
+scripts/web.sh build || echo "setup: the web UI was not built (see above); nextra serve runs without it"

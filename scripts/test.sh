@@ -37,6 +37,20 @@ run_ctest() {  # run_ctest BUILD_DIR STAGE: adds the stage's test counts to the 
 
 run_ctest build "tests"
 
+# The web UI: type check, Vitest units, Playwright end to end against the real server.
+weblog=$(mktemp)
+NEXTRA_BIN="$PWD/build/src/cli/nextra" scripts/web.sh test 2>&1 | tee "$weblog"
+rc=${PIPESTATUS[0]}
+read -r wp wf < <(sed -n 's/^web: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1 \2/p' "$weblog" | tail -n 1)
+if [ -n "${wp:-}" ]; then
+  passed=$((passed + wp))
+  failed=$((failed + wf))
+elif [ "$rc" -ne 0 ]; then
+  failed=$((failed + 1))
+fi
+record "web UI" "$rc"
+rm -f "$weblog"
+
 if [ "$quick" -eq 0 ]; then
   # Sanitizers: the same suites, built with ASan + UBSan (leaks are errors too).
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DNEXTRA_SANITIZE=ON \
