@@ -1,5 +1,6 @@
 #include "core/uuid.h"
 
+#include <chrono>
 #include <cstdint>
 #include <random>
 
@@ -18,11 +19,8 @@ std::uint64_t next_random() {
 
 }  // namespace
 
-std::string new_uuid_v4() {
-  std::uint64_t hi = next_random();
-  std::uint64_t lo = next_random();
-  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+namespace {
+std::string format_uuid(std::uint64_t hi, std::uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(36, '-');
   int pos = 0;
@@ -36,6 +34,23 @@ std::string new_uuid_v4() {
   put(hi, 15, 16);
   put(lo, 15, 16);
   return out;
+}
+}  // namespace
+
+std::string new_uuid_v4() {
+  std::uint64_t hi = next_random();
+  std::uint64_t lo = next_random();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  return format_uuid(hi, lo);
+}
+
+std::string new_uuid_v7() {
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+  std::uint64_t hi = (ms << 16) | (next_random() & 0x0FFFULL) | 0x7000ULL;  // 48-bit time, version 7
+  std::uint64_t lo = (next_random() & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
+  return format_uuid(hi, lo);
 }
 
 bool is_canonical_uuid(std::string_view s) {

@@ -9,6 +9,10 @@ namespace nextra {
 
 // A new random UUID v4 in canonical lower-case form (36 characters). Thread-safe.
 std::string new_uuid_v4();
+// A new UUID v7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made later
+// sort later, so rows keyed by them (executions, their steps) are appended to the end of
+// their indexes instead of dirtying a random page each.
+std::string new_uuid_v7();
 
 // True iff `text` is a UUID whose canonical lower-case form equals `text` exactly.
 bool is_canonical_uuid(std::string_view text);

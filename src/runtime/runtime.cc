@@ -275,7 +275,7 @@ class Runtime::Impl {
 
     if (options_.admit) NEXTRA_TRY(options_.admit(req.org_id, month_of(now())));
     store::CreateExecutionRequest cr;
-    cr.id = new_uuid_v4();
+    cr.id = new_uuid_v7();  // time-ordered: appended to the executions and steps indexes
     cr.org_id = req.org_id;
     cr.flow_id = req.flow_id;
     cr.flow_version = inst->version();

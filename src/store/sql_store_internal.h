@@ -109,6 +109,9 @@ class SqlRuntime {
   Result<bool> claim_schedule_slot(const std::string& trigger_id, std::int64_t slot_ms);
 
   Result<CreateExecutionResponse> create_execution(const CreateExecutionRequest& req);
+  // An execution that ran before it had a row (ExecutionEnding::create): one INSERT with its
+  // final state and its usage count. NotFound when its flow is gone.
+  Status insert_ended_execution(const CreateExecutionRequest& req, const FinishExecutionRequest& fin);
   Result<ExecutionRecord> start_execution(const std::string& org_id,
                                           const std::string& execution_id, std::int64_t now);
   Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req);

@@ -323,6 +323,22 @@ Result<CreateExecutionResponse> SqlRuntime::create_execution(const CreateExecuti
   return CreateExecutionResponse{execution_from(winner[0]), false};
 }
 
+Status SqlRuntime::insert_ended_execution(const CreateExecutionRequest& req, const FinishExecutionRequest& fin) {
+  NEXTRA_TRY(require(req.id, "id"));
+  NEXTRA_TRY(require(req.org_id, "org_id"));
+  NEXTRA_TRY(require(req.flow_id, "flow_id"));
+  if (!final_status(fin.status)) return invalid_field("status must be success, error, timeout or cancelled", "status");
+  NEXTRA_TRY(require_live_flow(req.org_id, req.flow_id));
+  NEXTRA_TRY(q("INSERT INTO executions (id, org_id, flow_id, flow_version, trigger_id, status, input, output, error, "
+               "idempotency_key, attempts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+               {req.id, req.org_id, req.flow_id, req.flow_version, text_or_null(req.trigger_id), fin.status, req.input,
+                fin.output, fin.error, text_or_null(req.idempotency_key),
+                req.started_at_ms != 0 ? req.started_at_ms : now_ms(),
+                fin.finished_at_ms != 0 ? fin.finished_at_ms : now_ms()}));
+  if (!req.usage_month.empty()) NEXTRA_TRY(count_execution(req.org_id, req.usage_month));
+  return {};
+}
+
 Result<ExecutionRecord> SqlRuntime::start_execution(const std::string& org_id,
                                                     const std::string& execution_id,
                                                     std::int64_t now) {
