@@ -286,6 +286,35 @@ TEST_P(StoreRuntimeConformance, RecordEndingsWritesABatchInOneGo) {
   EXPECT_EQ(store_->list_execution_steps(org_a_, a.id)->size(), 2u);
 }
 
+// A synchronous call's execution has no row until it ends: the ending creates it, final,
+// with its steps and its usage count; one for a deleted flow is skipped, not fatal.
+TEST_P(StoreRuntimeConformance, RecordEndingsCreatesExecutionsThatRanWithoutARow) {
+  std::vector<ExecutionEnding> endings(2);
+  auto req = exec_req(org_a_, flow_a_, kT0, "", "running");
+  req.id = new_uuid_v7();
+  req.usage_month = "2027-02";
+  endings[0].create = req;
+  endings[0].finish = {org_a_, req.id, "success", "<out/>", "", kT0 + 9};
+  endings[0].steps = {step(req.id, 0), step(req.id, 1), step(req.id, 2)};
+  auto gone = exec_req(org_a_, flow_a_, kT0, "", "running");
+  gone.flow_id = new_uuid_v4();  // no such flow
+  endings[1].create = gone;
+  endings[1].finish = {org_a_, gone.id, "error", "", "boom", kT0 + 9};
+  auto written = store_->record_endings(endings);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_EQ(written->size(), 1u);
+  auto rec = store_->get_execution(org_a_, req.id);
+  ASSERT_TRUE(rec.ok()) << rec.error().message;
+  EXPECT_EQ(rec->status, "success");
+  EXPECT_EQ(rec->output, "<out/>");
+  EXPECT_EQ(rec->attempts, 1);
+  EXPECT_EQ(rec->started_at_ms, kT0);
+  EXPECT_EQ(rec->finished_at_ms, kT0 + 9);
+  EXPECT_EQ(store_->list_execution_steps(org_a_, req.id)->size(), 3u);
+  EXPECT_EQ(*store_->executions_in_month(org_a_, "2027-02"), 1);
+  EXPECT_EQ(store_->get_execution(org_b_, req.id).error().code, ErrorCode::NotFound);  // scoped
+}
+
 TEST_P(StoreRuntimeConformance, CreateExecutionCountsUsageOnceInTheSameTransaction) {
   auto req = exec_req(org_a_, flow_a_, kT0, "counted", "running");
   req.usage_month = "2027-01";
