@@ -292,16 +292,7 @@ class Runtime::Impl {
       // record is committed: the row is written once, when the execution ends, together with
       // its steps and in the same batch as every other ending (ADR 0002). No write on the
       // request path.
-      store::ExecutionRecord rec;
-      rec.id = cr.id;
-      rec.org_id = cr.org_id;
-      rec.flow_id = cr.flow_id;
-      rec.flow_version = cr.flow_version;
-      rec.trigger_id = cr.trigger_id;
-      rec.status = cr.status;
-      rec.input = cr.input;
-      rec.attempts = 1;
-      rec.started_at_ms = cr.started_at_ms;
+      store::ExecutionRecord rec = store::running_record(cr);
       {
         std::lock_guard lock(wait_mu_);
         finals_.emplace(cr.id, Final{req.on_final});
@@ -425,14 +416,8 @@ class Runtime::Impl {
                              {"messages", f.result.messages},
                              {"elapsedMs", std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count()}};
       logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", data.dump(), now());
-      store::ExecutionRecord rec;
-      rec.id = f.execution_id;
-      rec.org_id = f.org_id;
+      store::ExecutionRecord rec = store::ended_record(endings[i]);
       rec.flow_id = f.flow_id;
-      rec.status = fin.status;
-      rec.output = fin.output;
-      rec.error = fin.error;
-      rec.finished_at_ms = fin.finished_at_ms;
       notify(f.execution_id, written.ok() ? &rec : nullptr);
     }
   }

@@ -642,19 +642,7 @@ class SqlStore final : public Store {
           if (!inserted.ok() && inserted.error().code == ErrorCode::NotFound) continue;  // flow deleted
           if (!inserted.ok()) return inserted.take_error();
           if (!e.steps.empty()) NEXTRA_TRY(runtime().append_execution_steps(e.finish.org_id, e.steps));
-          ExecutionRecord rec;
-          rec.id = e.create->id;
-          rec.org_id = e.create->org_id;
-          rec.flow_id = e.create->flow_id;
-          rec.flow_version = e.create->flow_version;
-          rec.trigger_id = e.create->trigger_id;
-          rec.status = e.finish.status;
-          rec.input = e.create->input;
-          rec.output = e.finish.output;
-          rec.error = e.finish.error;
-          rec.attempts = 1;
-          rec.started_at_ms = e.create->started_at_ms;
-          rec.finished_at_ms = e.finish.finished_at_ms;
+          ExecutionRecord rec = ended_record(e);
           out.push_back(std::move(rec));
           continue;
         }

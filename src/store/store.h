@@ -401,6 +401,33 @@ struct ExecutionEnding {
   std::optional<CreateExecutionRequest> create;
 };
 
+// The record a new execution has as soon as it runs, and the one an ending leaves, as far as
+// the request and the ending say (for callers that answer without re-reading the row).
+inline ExecutionRecord running_record(const CreateExecutionRequest& req) {
+  ExecutionRecord r;
+  r.id = req.id;
+  r.org_id = req.org_id;
+  r.flow_id = req.flow_id;
+  r.flow_version = req.flow_version;
+  r.trigger_id = req.trigger_id;
+  r.status = req.status;
+  r.input = req.input;
+  r.idempotency_key = req.idempotency_key;
+  r.attempts = req.status == "running" ? 1 : 0;
+  r.started_at_ms = req.started_at_ms;
+  return r;
+}
+inline ExecutionRecord ended_record(const ExecutionEnding& e) {
+  ExecutionRecord r = e.create ? running_record(*e.create) : ExecutionRecord{};
+  r.id = e.finish.execution_id;
+  r.org_id = e.finish.org_id;
+  r.status = e.finish.status;
+  r.output = e.finish.output;
+  r.error = e.finish.error;
+  r.finished_at_ms = e.finish.finished_at_ms;
+  return r;
+}
+
 struct RetentionRequest {
   std::string org_id;
   std::string flow_id;
