@@ -282,6 +282,22 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
   drained.notify_all();
 }
 
+// Gives the connection a timer to sleep on and returns the waker another thread calls to cut
+// that sleep short (an event to send, a deferred answer ready).
+namespace {
+std::function<void()> arm_wake_timer(const std::shared_ptr<Connection>& conn) {
+  conn->event_timer = std::make_unique<asio::steady_timer>(conn->stream.get_executor());
+  std::weak_ptr<Connection> weak = conn;
+  return [weak] {
+    if (auto c = weak.lock()) {
+      asio::post(c->stream.get_executor(), [c] {
+        if (c->event_timer) c->event_timer->cancel();
+      });
+    }
+  };
+}
+}  // namespace
+
 // Waits, without holding the io thread, until another thread completes the response, its
 // deadline passes (then its timeout answer), or the server stops (503).
 asio::awaitable<Response> Server::Impl::await_deferred(std::shared_ptr<Connection> conn,
@@ -293,15 +309,7 @@ asio::awaitable<Response> Server::Impl::await_deferred(std::shared_ptr<Connectio
       return Response::error(500, "internal", "the response could not be produced");
     }
   };
-  conn->event_timer = std::make_unique<asio::steady_timer>(conn->stream.get_executor());
-  std::weak_ptr<Connection> weak = conn;
-  d->set_waker([weak] {
-    if (auto c = weak.lock()) {
-      asio::post(c->stream.get_executor(), [c] {
-        if (c->event_timer) c->event_timer->cancel();
-      });
-    }
-  });
+  d->set_waker(arm_wake_timer(conn));
   for (;;) {
     if (auto produce = d->take()) {
       conn->event_timer.reset();
@@ -338,15 +346,7 @@ asio::awaitable<void> Server::Impl::stream_events(std::shared_ptr<Connection> co
   res.set(bhttp::field::server, "nextra");
   res.keep_alive(false);
   res.chunked(true);
-  conn->event_timer = std::make_unique<asio::steady_timer>(conn->stream.get_executor());
-  std::weak_ptr<Connection> weak = conn;
-  events->set_waker([weak] {
-    if (auto c = weak.lock()) {
-      asio::post(c->stream.get_executor(), [c] {
-        if (c->event_timer) c->event_timer->cancel();
-      });
-    }
-  });
+  events->set_waker(arm_wake_timer(conn));
   try {
     bhttp::response_serializer<bhttp::empty_body> sr{res};
     conn->stream.expires_after(options.write_timeout);

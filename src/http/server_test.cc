@@ -53,6 +53,19 @@ class ServerTest : public ::testing::Test {
       }
       return Response::event_stream(stream);
     });
+    // Answered later from another thread; "?deadline=1" answers itself after 50 ms instead.
+    router.get("/later", [this](const Request& r) {
+      auto d = std::make_shared<DeferredResponse>();
+      if (r.query_param("deadline")) {
+        d->set_deadline(std::chrono::steady_clock::now() + std::chrono::milliseconds(50),
+                        [] { return Response::json(202, {{"timedOut", true}}); });
+      }
+      {
+        std::lock_guard lock{stream_mu_};
+        deferred_ = d;
+      }
+      return Response::later(d);
+    });
     if (!static_root_.empty()) {
       auto h = make_static_handler({.root = static_root_});
       ASSERT_TRUE(h.ok());
@@ -78,6 +91,18 @@ class ServerTest : public ::testing::Test {
   std::filesystem::path static_root_;
   std::mutex stream_mu_;
   std::shared_ptr<EventStream> stream_;  // guarded by stream_mu_
+  std::shared_ptr<DeferredResponse> deferred_;  // guarded by stream_mu_
+
+  std::shared_ptr<DeferredResponse> deferred() {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock{stream_mu_};
+        if (deferred_) return std::exchange(deferred_, nullptr);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return nullptr;
+  }
 
   std::shared_ptr<EventStream> stream() {
     std::lock_guard lock{stream_mu_};
@@ -347,6 +372,53 @@ TEST_F(ServerTest, StaticFilesRefuseTraversal) {
   ASSERT_TRUE(api);
   EXPECT_EQ(api->status, 404);
   EXPECT_EQ(api->json()["code"], "not_found");
+}
+
+TEST_F(ServerTest, DeferredResponseIsAnsweredWhenAnotherThreadCompletesIt) {
+  ServerOptions o;
+  o.threads = 1;  // one io thread: the waiting request must not hold it
+  start(o);
+  Client waiting(port_);
+  ASSERT_TRUE(waiting.send("GET /later HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto d = deferred();
+  ASSERT_TRUE(d);
+  Client other(port_);  // served meanwhile on the same io thread
+  ASSERT_TRUE(other.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto health = other.read_response();
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  EXPECT_TRUE(d->complete([] { return Response::json(200, {{"answer", 42}}); }));
+  EXPECT_FALSE(d->complete([] { return Response::json(500, {}); }));  // the first one wins
+  auto r = waiting.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["answer"], 42);
+}
+
+TEST_F(ServerTest, DeferredResponseFallsBackToItsTimeoutAnswer) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send("GET /later?deadline=1 HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto d = deferred();
+  ASSERT_TRUE(d);
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["timedOut"], true);
+  EXPECT_FALSE(d->complete([] { return Response::json(200, {}); }));  // too late
+}
+
+TEST_F(ServerTest, DeferredResponseGets503WhenTheServerStops) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send("GET /later HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto d = deferred();
+  ASSERT_TRUE(d);
+  std::thread stopper([this] { server_->stop(); });
+  auto r = c.read_response();
+  stopper.join();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
 }
 
 TEST_F(ServerTest, EventStreamDeliversEventsInOrderUntilClosed) {
