@@ -12,16 +12,9 @@ data=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$data" --daemonize no > "$data/redis.log" 2>&1 &
 rpid=$!
-log=$data/serve.log
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$data/nextra" --driver process --redis "redis://127.0.0.1:$port" > "$log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; kill $rpid 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do grep -q 'listening on' "$log" && break; sleep 0.05; done
-base=$(sed -n 's/^nextra serve: listening on //p' "$log")
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
-csrf=$(curl -s -c "$data/jar" -X POST "$base/api/auth/signup" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench password 1","name":"Bench"}' | json '["csrfToken"]')
-auth=(-b "$data/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json')
+serve_args=(--driver process --redis "redis://127.0.0.1:$port")
+. bench/serve_session.sh
+trap 'stop_serve; kill $rpid 2>/dev/null || true; rm -rf "$data"' EXIT
 flow=$(curl -s "${auth[@]}" -X POST "$base/api/flows" -d '{"name":"bench"}' | json '["id"]')
 path=$(curl -s "${auth[@]}" -X POST "$base/api/flows/$flow/triggers" -d '{"name":"hook","type":"webhook"}' | json '["webhookPath"]')
 call() { curl -s -o /dev/null -w '%{time_total}' -X POST "$base$path?wait=true" -H 'Content-Type: application/json' -d '{"text":"hi"}'; }

@@ -10,16 +10,10 @@ bin=${1:-build}/src/cli/nextra
 secs=${2:-10}
 command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)"; exit 0; }
 data=$(mktemp -d)
-log=$data/serve.log
-"$bin" serve --listen 127.0.0.1:0 --data-dir "$data/nextra" ${NEXTRA_SERVE_ARGS:-} > "$log" 2>&1 &
-pid=$!
-trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 1 100); do grep -q 'listening on' "$log" && break; sleep 0.05; done
-base=$(sed -n 's/^nextra serve: listening on //p' "$log")
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
-csrf=$(curl -s -c "$data/jar" -X POST "$base/api/auth/signup" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.com","password":"bench password 1","name":"Bench"}' | json '["csrfToken"]')
-auth=(-b "$data/jar" -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json')
+# shellcheck disable=SC2206
+serve_args=(${NEXTRA_SERVE_ARGS:-})
+. bench/serve_session.sh
+trap 'stop_serve; rm -rf "$data"' EXIT
 yaml=$(cat <<'YAML'
 organism:
   name: webhook-bench
