@@ -6,6 +6,7 @@
 #include "api/json_body.h"
 #include "api/json_views.h"
 #include "api/routes.h"
+#include "api/tiers.h"
 #include "auth/passwords.h"
 #include "auth/tokens.h"
 #include "http/error_mapping.h"
@@ -167,6 +168,21 @@ Response handle_me(ApiServices& s, const Request&, const Caller& c) {
                        {"organizations", std::move(list)},
                        {"authMethod", auth_method_name(c.method)}};
   if (c.method == AuthMethod::Session) me["csrfToken"] = c.csrf_token;
+  // What the organization has used against its plan (the dashboard's usage card): counted
+  // by the server, so it is exact however many executions there were.
+  const std::string month = iso_time(s.now_ms()).substr(0, 7);
+  auto executions = s.store->executions_in_month(c.org.id, month);
+  auto flows = s.store->count_flows(c.org.id);
+  if (!executions.ok()) return http::from_error(executions.error());
+  if (!flows.ok()) return http::from_error(flows.error());
+  const auto limits = limits_for_plan(c.org.plan);
+  auto limit = [](const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  me["usage"] = {{"month", month},
+                 {"executions", *executions},
+                 {"executionsLimit", limit(limits.executions_per_month)},
+                 {"flows", *flows},
+                 {"flowsLimit", limit(limits.flows)},
+                 {"limitsEnforced", s.config.saas}};
   auto r = Response::json(200, me);
   r.headers.set("Cache-Control", "no-store");
   return r;

@@ -4670,6 +4670,18 @@ R"json(    },
        "$ref": "#/components/schemas/OrganizationWithRole"
       }
      },
+     "usage": {
+      "type": "object",
+      "description": "This month's usage of the organization against its plan (limits null = unlimited; enforced only in SaaS mode).",
+      "properties": {
+       "month": {"type": "string", "example": "2026-11"},
+       "executions": {"type": "integer"},
+       "executionsLimit": {"type": ["integer", "null"]},
+       "flows": {"type": "integer"},
+       "flowsLimit": {"type": ["integer", "null"]},
+       "limitsEnforced": {"type": "boolean"}
+      }
+     },
      "authMethod": {
       "type": "string",
       "enum": [

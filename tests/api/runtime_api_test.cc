@@ -444,5 +444,24 @@ TEST_F(RuntimeApi, TriggersDeclaredInYamlFollowTheYaml) {
   EXPECT_EQ(list.json["items"][0]["config"]["source"], "api");
 }
 
+// The dashboard's usage card: executions this month and flows, counted by the server, with
+// the plan's limits (a self-hosted instance: unlimited, not enforced).
+TEST_F(RuntimeApi, MeReportsThisMonthsUsageAgainstThePlan) {
+  Client c = user("ada@example.com");
+  auto flow = create_flow(c, "hello");
+  ASSERT_EQ(inject(c, flow, "one").status, 200);
+  ASSERT_EQ(inject(c, flow, "two", "").status, 202);
+  wait_final(c, inject(c, flow, "three", "").json["executionId"].get<std::string>());
+  auto me = c.get("/api/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  const auto& usage = me.json["usage"];
+  EXPECT_EQ(usage["executions"], 3) << me.body;
+  EXPECT_EQ(usage["flows"], 1);
+  EXPECT_TRUE(usage["executionsLimit"].is_null());
+  EXPECT_TRUE(usage["flowsLimit"].is_null());
+  EXPECT_EQ(usage["limitsEnforced"], false);
+  EXPECT_EQ(usage["month"].get<std::string>().size(), 7u);
+}
+
 }  // namespace
 }  // namespace nextra::apitest

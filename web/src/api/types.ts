@@ -13,6 +13,8 @@ export interface Me {
   organizations: Organization[];
   authMethod: 'session' | 'api_key' | 'bearer';
   csrfToken?: string;
+  // This month's usage against the plan, counted by the server (null limit = unlimited).
+  usage?: { month: string; executions: number; executionsLimit: number | null; flows: number; flowsLimit: number | null; limitsEnforced: boolean };
 }
 
 export type FlowStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';

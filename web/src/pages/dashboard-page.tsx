@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { createFlow, listFlows } from '../api/flows.api';
 import { listExecutions } from '../api/runs.api';
@@ -16,7 +16,12 @@ const FLOW_LIMITS: Record<string, number | null> = { free: 1, paid: 10, pro: nul
 
 export function DashboardPage() {
   const me = useSession((s) => s.me);
+  const refreshSession = useSession((s) => s.refresh);
   const navigate = useNavigate();
+  // The usage card reads /api/me: fetch it again each time the dashboard opens.
+  useEffect(() => {
+    void refreshSession();
+  }, [refreshSession]);
   const flows = useAsync(() => listFlows(), []);
   const runs = useAsync(async () => {
     const items = flows.data?.items ?? [];
@@ -41,9 +46,9 @@ export function DashboardPage() {
   }
 
   const plan = me?.organization.plan ?? 'enterprise';
-  const limit = FLOW_LIMITS[plan] ?? null;
-  const month = new Date().toISOString().slice(0, 7);
-  const thisMonth = (runs.data ?? []).filter((r) => r.startedAt?.startsWith(month)).length;
+  const usage = me?.usage;
+  const limit = usage ? usage.flowsLimit : FLOW_LIMITS[plan] ?? null;
+  const executionsLimit = usage?.executionsLimit ?? null;
 
   return (
     <div className="mx-auto max-w-6xl space-y-6 p-6">
@@ -65,7 +70,13 @@ export function DashboardPage() {
           {limit !== null && flows.data && (
             <progress className="mt-1 w-full" max={limit} value={Math.min(flows.data.total, limit)} aria-label="Flows used" />
           )}
-          <p className="text-sm">Executions this month: <strong>{runs.loading ? '…' : thisMonth}</strong></p>
+          <p className="text-sm">
+            Executions this month: <strong>{usage ? usage.executions : '…'}</strong>
+            {' '}of {executionsLimit === null ? 'unlimited' : executionsLimit}
+          </p>
+          {executionsLimit !== null && usage && (
+            <progress className="mt-1 w-full" max={executionsLimit} value={Math.min(usage.executions, executionsLimit)} aria-label="Executions used this month" />
+          )}
         </section>
         <section className="card md:col-span-2" aria-labelledby="chart-title">
           <h2 id="chart-title" className="label">Executions</h2>
