@@ -177,7 +177,20 @@ Response handle_me(ApiServices& s, const Request&, const Caller& c) {
   if (!flows.ok()) return http::from_error(flows.error());
   const auto limits = limits_for_plan(c.org.plan);
   auto limit = [](const std::optional<std::int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+  // Executions per UTC day over the last 14 days, for the dashboard's chart.
+  constexpr std::int64_t kDay = 86400000;
+  const std::int64_t since = (s.now_ms() / kDay - 13) * kDay;
+  auto per_day = s.store->executions_per_day(c.org.id, since);
+  if (!per_day.ok()) return http::from_error(per_day.error());
+  auto daily = nlohmann::json::array();
+  for (const auto& d : *per_day) {
+    daily.push_back({{"day", iso_time(d.day_start_ms).substr(0, 10)},
+                     {"succeeded", d.succeeded},
+                     {"failed", d.failed},
+                     {"open", d.open}});
+  }
   me["usage"] = {{"month", month},
+                 {"daily", std::move(daily)},
                  {"executions", *executions},
                  {"executionsLimit", limit(limits.executions_per_month)},
                  {"flows", *flows},

@@ -689,6 +689,9 @@ class SqlStore final : public Store {
                                            const std::string& month) override {
     return tx([&]() { return runtime().executions_in_month(org_id, month); });
   }
+  Result<std::vector<DailyExecutions>> executions_per_day(const std::string& org_id, std::int64_t since_ms) override {
+    return tx([&]() { return runtime().executions_per_day(org_id, since_ms); });
+  }
 
  private:
   // Versions of a soft-deleted flow stay in the table but are invisible through the API.

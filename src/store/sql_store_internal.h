@@ -124,6 +124,7 @@ class SqlRuntime {
   Result<std::int64_t> prune_executions(const RetentionRequest& req);
   Result<std::int64_t> count_execution(const std::string& org_id, const std::string& month);
   Result<std::int64_t> executions_in_month(const std::string& org_id, const std::string& month);
+  Result<std::vector<DailyExecutions>> executions_per_day(const std::string& org_id, std::int64_t since_ms);
 
  private:
   Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }

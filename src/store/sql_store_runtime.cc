@@ -508,4 +508,22 @@ Result<std::int64_t> SqlRuntime::executions_in_month(const std::string& org_id,
   return col_i64(rows[0], 0);
 }
 
+Result<std::vector<DailyExecutions>> SqlRuntime::executions_per_day(const std::string& org_id,
+                                                                    std::int64_t since_ms) {
+  NEXTRA_TRY(require(org_id, "org_id"));
+  // Integer division buckets by UTC day in both dialects (BIGINT / BIGINT).
+  NEXTRA_ASSIGN_OR_RETURN(
+      Rows rows, q("SELECT started_at / 86400000 AS day, "
+                   "SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN status IN ('error', 'timeout', 'cancelled') THEN 1 ELSE 0 END), "
+                   "SUM(CASE WHEN status IN ('queued', 'running') THEN 1 ELSE 0 END) "
+                   "FROM executions WHERE org_id = ? AND started_at >= ? GROUP BY day ORDER BY day",
+                   {org_id, since_ms}));
+  std::vector<DailyExecutions> out;
+  for (const SqlRow& r : rows) {
+    out.push_back(DailyExecutions{col_i64(r, 0) * 86400000, col_i64(r, 1), col_i64(r, 2), col_i64(r, 3)});
+  }
+  return out;
+}
+
 }  // namespace nextra::store::sql

@@ -428,6 +428,13 @@ inline ExecutionRecord ended_record(const ExecutionEnding& e) {
   return r;
 }
 
+struct DailyExecutions {
+  std::int64_t day_start_ms = 0;  // 00:00 UTC of the day
+  std::int64_t succeeded = 0;
+  std::int64_t failed = 0;        // error, timeout or cancelled
+  std::int64_t open = 0;          // queued or running
+};
+
 struct RetentionRequest {
   std::string org_id;
   std::string flow_id;
@@ -599,6 +606,9 @@ class Store {
                                                const std::string& month) = 0;
   virtual Result<std::int64_t> executions_in_month(const std::string& org_id,
                                                    const std::string& month) = 0;
+  // The org's executions per UTC day since `since_ms` (only days that had any), oldest first.
+  virtual Result<std::vector<DailyExecutions>> executions_per_day(const std::string& org_id,
+                                                                  std::int64_t since_ms) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies pending migrations.

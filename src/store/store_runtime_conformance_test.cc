@@ -315,6 +315,26 @@ TEST_P(StoreRuntimeConformance, RecordEndingsCreatesExecutionsThatRanWithoutARow
   EXPECT_EQ(store_->get_execution(org_b_, req.id).error().code, ErrorCode::NotFound);  // scoped
 }
 
+TEST_P(StoreRuntimeConformance, ExecutionsPerDayCountsByUtcDayAndOrganization) {
+  constexpr std::int64_t kDay = 86400000;
+  const std::int64_t day0 = (kT0 / kDay) * kDay;
+  execution(org_a_, flow_a_, day0 + 10, "running");
+  ExecutionRecord done = execution(org_a_, flow_a_, day0 + 20, "running");
+  ASSERT_TRUE(store_->finish_execution({org_a_, done.id, "success", "", "", day0 + 30}).ok());
+  ExecutionRecord failed = execution(org_a_, flow_a_, day0 + kDay + 5, "running");
+  ASSERT_TRUE(store_->finish_execution({org_a_, failed.id, "error", "", "boom", day0 + kDay + 6}).ok());
+  execution(org_b_, flow_b_, day0 + 40, "running");  // another organization's
+  auto days = store_->executions_per_day(org_a_, day0);
+  ASSERT_TRUE(days.ok()) << days.error().message;
+  ASSERT_EQ(days->size(), 2u);
+  EXPECT_EQ((*days)[0].day_start_ms, day0);
+  EXPECT_EQ((*days)[0].succeeded, 1);
+  EXPECT_EQ((*days)[0].open, 1);
+  EXPECT_EQ((*days)[1].day_start_ms, day0 + kDay);
+  EXPECT_EQ((*days)[1].failed, 1);
+  EXPECT_EQ(store_->executions_per_day(org_a_, day0 + 2 * kDay)->size(), 0u);
+}
+
 TEST_P(StoreRuntimeConformance, CreateExecutionCountsUsageOnceInTheSameTransaction) {
   auto req = exec_req(org_a_, flow_a_, kT0, "counted", "running");
   req.usage_month = "2027-01";

@@ -461,6 +461,9 @@ TEST_F(RuntimeApi, MeReportsThisMonthsUsageAgainstThePlan) {
   EXPECT_TRUE(usage["flowsLimit"].is_null());
   EXPECT_EQ(usage["limitsEnforced"], false);
   EXPECT_EQ(usage["month"].get<std::string>().size(), 7u);
+  ASSERT_EQ(usage["daily"].size(), 1u) << me.body;  // all of today's
+  EXPECT_EQ(usage["daily"][0]["succeeded"], 3);
+  EXPECT_EQ(usage["daily"][0]["day"].get<std::string>().substr(0, 7), usage["month"]);
 }
 
 }  // namespace

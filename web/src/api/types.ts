@@ -6,6 +6,7 @@ export interface Organization { id: string; name: string; plan: string; createdA
 export type Role = 'owner' | 'admin' | 'member' | 'viewer';
 
 export interface AuthResponse { user: User; organization: Organization; csrfToken: string }
+export interface DailyExecutions { day: string; succeeded: number; failed: number; open: number }
 export interface Me {
   user: User;
   organization: Organization;
@@ -14,7 +15,7 @@ export interface Me {
   authMethod: 'session' | 'api_key' | 'bearer';
   csrfToken?: string;
   // This month's usage against the plan, counted by the server (null limit = unlimited).
-  usage?: { month: string; executions: number; executionsLimit: number | null; flows: number; flowsLimit: number | null; limitsEnforced: boolean };
+  usage?: { month: string; daily: DailyExecutions[]; executions: number; executionsLimit: number | null; flows: number; flowsLimit: number | null; limitsEnforced: boolean };
 }
 
 export type FlowStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';

@@ -1,25 +1,26 @@
-import type { Execution } from '../api/types';
+import type { DailyExecutions } from '../api/types';
 
 const DAYS = 14;
 
-export function bucketByDay(executions: Execution[], today: Date): { day: string; success: number; failed: number }[] {
+// The server's per-day counts (days with none left out) spread over the last 14 UTC days.
+export function bucketByDay(daily: DailyExecutions[], today: Date): { day: string; success: number; failed: number }[] {
   const days: { day: string; success: number; failed: number }[] = [];
   for (let i = DAYS - 1; i >= 0; i--) {
     const d = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - i));
     days.push({ day: d.toISOString().slice(0, 10), success: 0, failed: 0 });
   }
-  for (const e of executions) {
-    const bucket = days.find((d) => d.day === e.startedAt?.slice(0, 10));
+  for (const d of daily) {
+    const bucket = days.find((b) => b.day === d.day);
     if (!bucket) continue;
-    if (e.status === 'success') bucket.success++;
-    else if (e.status === 'error' || e.status === 'timeout' || e.status === 'cancelled') bucket.failed++;
+    bucket.success += d.succeeded;
+    bucket.failed += d.failed;
   }
   return days;
 }
 
 // Executions per day over the last two weeks, as stacked bars (green succeeded, red failed).
-export function ExecutionsChart({ executions }: { executions: Execution[] }) {
-  const days = bucketByDay(executions, new Date());
+export function ExecutionsChart({ daily }: { daily: DailyExecutions[] }) {
+  const days = bucketByDay(daily, new Date());
   const max = Math.max(1, ...days.map((d) => d.success + d.failed));
   const w = 56;
   const h = 120;
@@ -39,7 +40,7 @@ export function ExecutionsChart({ executions }: { executions: Execution[] }) {
           );
         })}
       </svg>
-      <figcaption className="text-xs text-slate-500">Executions per day (UTC), last 14 days — from each flow's latest 100 runs.</figcaption>
+      <figcaption className="text-xs text-slate-500">Executions per day (UTC), last 14 days, counted by the server.</figcaption>
     </figure>
   );
 }

@@ -1,9 +1,7 @@
 import { useState, type FormEvent, useEffect } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { createFlow, listFlows } from '../api/flows.api';
-import { listExecutions } from '../api/runs.api';
 import { errorMessage } from '../api/client';
-import type { Execution } from '../api/types';
 import { useAsync } from '../lib/use-async';
 import { formatTime } from '../lib/format';
 import { Empty, ErrorBox, Loading } from '../components/states';
@@ -23,11 +21,6 @@ export function DashboardPage() {
     void refreshSession();
   }, [refreshSession]);
   const flows = useAsync(() => listFlows(), []);
-  const runs = useAsync(async () => {
-    const items = flows.data?.items ?? [];
-    const pages = await Promise.all(items.slice(0, 20).map((f) => listExecutions(f.id, 1, '', 100).catch(() => null)));
-    return pages.flatMap((p) => p?.items ?? []) as Execution[];
-  }, [flows.data]);
   const [name, setName] = useState('');
   const [createError, setCreateError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
@@ -80,7 +73,7 @@ export function DashboardPage() {
         </section>
         <section className="card md:col-span-2" aria-labelledby="chart-title">
           <h2 id="chart-title" className="label">Executions</h2>
-          {runs.loading ? <Loading /> : runs.error ? <ErrorBox message={runs.error} /> : <ExecutionsChart executions={runs.data ?? []} />}
+          {usage ? <ExecutionsChart daily={usage.daily} /> : <Loading />}
         </section>
       </div>
 
