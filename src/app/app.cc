@@ -153,7 +153,7 @@ Result<StartInfo> App::start() {
     auto v = store->schema_version();
     if (!v.ok()) return http::Readiness{false, {{"database", "unreachable"}, {"error", v.error().message}}};
     // Another instance may have rolled the schema back, or a newer one may be mid-migration.
-    const auto expected = static_cast<std::int64_t>(store::migrations().size());
+    const std::int64_t expected = store::migrations().back().version;
     if (*v != expected) {
       return http::Readiness{false, {{"database", "migrations not applied"}, {"schemaVersion", *v}, {"expected", expected}}};
     }

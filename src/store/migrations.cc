@@ -1,5 +1,6 @@
 #include "store/migrations.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace nextra::store {
@@ -239,12 +240,31 @@ constexpr const char* kRunIntentSchema = R"sql(
 ALTER TABLE flows ADD COLUMN run_intent TEXT NOT NULL DEFAULT 'auto' CHECK (run_intent IN ('auto','stopped'));
 )sql";
 
+// Fewer index entries per recorded execution (the record writer's cost is mostly B-tree
+// inserts): the status index only holds open executions, which is all that
+// list_open_executions asks for (an execution recorded when it ends never enters it);
+// (org_id, status) served no query; a step is found by (execution_id, step_index), which the
+// unique index already covers, so the (org_id, execution_id, step_index) copy goes.
+constexpr const char* kLeanIndexesSchema = R"sql(
+DROP INDEX executions_status_started;
+CREATE INDEX executions_open_started ON executions (started_at, id) WHERE status IN ('queued','running');
+DROP INDEX executions_org_status;
+DROP INDEX execution_steps_org_exec;
+)sql";
+
 const std::vector<Migration>& migrations() {
-  static const std::vector<Migration> kMigrations = {
-      {1, "initial schema", kInitialSchema},
-      {2, "runtime: trigger names, schedule claims, step order", kRuntimeSchema},
-      {3, "flows: run intent", kRunIntentSchema},
-  };
+  // Sorted by version whatever the order below, so a migration added out of order still runs
+  // in its place.
+  static const std::vector<Migration> kMigrations = [] {
+    std::vector<Migration> all = {
+        {1, "initial schema", kInitialSchema},
+        {2, "runtime: trigger names, schedule claims, step order", kRuntimeSchema},
+        {3, "flows: run intent", kRunIntentSchema},
+        {6, "lean execution indexes", kLeanIndexesSchema},
+    };
+    std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    return all;
+  }();
   return kMigrations;
 }
 
@@ -268,13 +288,24 @@ Result<std::int64_t> applied_migration_version(SqlDriver& db) {
   return std::stoll(*rows[0][0]);
 }
 
+namespace {
+
+// Whether this migration's row is in schema_migrations. Versions are checked one by one, not
+// against the highest applied: a migration merged after a higher one still runs.
+Result<bool> migration_applied(SqlDriver& db, std::int64_t version) {
+  NEXTRA_ASSIGN_OR_RETURN(auto rows, db.query("SELECT 1 FROM schema_migrations WHERE version = ?", {version}));
+  return !rows.empty();
+}
+
+}  // namespace
+
 Result<std::int64_t> apply_migrations(SqlDriver& db) {
   NEXTRA_TRY(db.exec_script(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY NOT NULL, "
       "name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
-  NEXTRA_ASSIGN_OR_RETURN(std::int64_t current, applied_migration_version(db));
   for (const Migration& m : migrations()) {
-    if (m.version <= current) continue;
+    NEXTRA_ASSIGN_OR_RETURN(bool done, migration_applied(db, m.version));
+    if (done) continue;
     NEXTRA_TRY(db.begin());
     // Two servers starting against one database must not both apply a step: take a lock
     // (SQLite's BEGIN IMMEDIATE already holds the write lock), then look again.
@@ -283,10 +314,9 @@ Result<std::int64_t> apply_migrations(SqlDriver& db) {
       auto locked = db.query("SELECT pg_advisory_xact_lock(7420001)", {});
       if (!locked.ok()) st = locked.take_error();
     }
-    auto again = st.ok() ? applied_migration_version(db) : Result<std::int64_t>(st.error());
-    if (again.ok() && *again >= m.version) {
+    auto again = st.ok() ? migration_applied(db, m.version) : Result<bool>(st.error());
+    if (again.ok() && *again) {
       NEXTRA_TRY(db.commit());
-      current = *again;
       continue;
     }
     if (!again.ok()) st = again.take_error();
@@ -303,9 +333,8 @@ Result<std::int64_t> apply_migrations(SqlDriver& db) {
       e.message = "migration " + std::to_string(m.version) + " (" + m.name + "): " + e.message;
       return e;
     }
-    current = m.version;
   }
-  return current;
+  return applied_migration_version(db);
 }
 
 }  // namespace nextra::store

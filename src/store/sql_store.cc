@@ -635,17 +635,17 @@ class SqlStore final : public Store {
     return tx([&]() -> Result<std::vector<ExecutionRecord>> {
       std::vector<ExecutionRecord> out;
       out.reserve(endings.size());
+      // Ran before they had a row: inserted once, already final, as one batch (no index churn).
+      std::vector<const ExecutionEnding*> created;
       for (const auto& e : endings) {
-        if (e.create) {
-          // Ran before it had a row: inserted once, already final (no index churn).
-          auto inserted = runtime().insert_ended_execution(*e.create, e.finish);
-          if (!inserted.ok() && inserted.error().code == ErrorCode::NotFound) continue;  // flow deleted
-          if (!inserted.ok()) return inserted.take_error();
-          if (!e.steps.empty()) NEXTRA_TRY(runtime().append_execution_steps(e.finish.org_id, e.steps));
-          ExecutionRecord rec = ended_record(e);
-          out.push_back(std::move(rec));
-          continue;
-        }
+        if (e.create) created.push_back(&e);
+      }
+      if (!created.empty()) {
+        NEXTRA_ASSIGN_OR_RETURN(auto inserted, runtime().insert_ended_executions(created));
+        for (const ExecutionEnding* e : inserted) out.push_back(ended_record(*e));
+      }
+      for (const auto& e : endings) {
+        if (e.create) continue;
         // Gone meanwhile (its flow was deleted): skip it rather than fail the whole batch.
         auto current = runtime().get_execution(e.finish.org_id, e.finish.execution_id);
         if (!current.ok() && current.error().code == ErrorCode::NotFound) continue;

@@ -109,9 +109,11 @@ class SqlRuntime {
   Result<bool> claim_schedule_slot(const std::string& trigger_id, std::int64_t slot_ms);
 
   Result<CreateExecutionResponse> create_execution(const CreateExecutionRequest& req);
-  // An execution that ran before it had a row (ExecutionEnding::create): one INSERT with its
-  // final state and its usage count. NotFound when its flow is gone.
-  Status insert_ended_execution(const CreateExecutionRequest& req, const FinishExecutionRequest& fin);
+  // Executions that ran before they had a row (ExecutionEnding::create), written together:
+  // each one INSERT with its final state, its steps in multi-row INSERTs, the live-flow check
+  // once per flow and one usage upsert per (org, month). Endings whose flow is gone are
+  // skipped; answers the ones written.
+  Result<std::vector<const ExecutionEnding*>> insert_ended_executions(const std::vector<const ExecutionEnding*>& endings);
   Result<ExecutionRecord> start_execution(const std::string& org_id,
                                           const std::string& execution_id, std::int64_t now);
   Result<ExecutionRecord> finish_execution(const FinishExecutionRequest& req);
@@ -123,6 +125,8 @@ class SqlRuntime {
                                                           const std::string& execution_id);
   Result<std::int64_t> prune_executions(const RetentionRequest& req);
   Result<std::int64_t> count_execution(const std::string& org_id, const std::string& month);
+  // Adds n executions to the org's count for the month; answers the new count.
+  Result<std::int64_t> add_executions(const std::string& org_id, const std::string& month, std::int64_t n);
   Result<std::int64_t> executions_in_month(const std::string& org_id, const std::string& month);
   Result<std::vector<DailyExecutions>> executions_per_day(const std::string& org_id, std::int64_t since_ms);
 
@@ -130,6 +134,8 @@ class SqlRuntime {
   Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }
   // NotFound unless the flow exists in the org and is not deleted.
   Status require_live_flow(const std::string& org_id, const std::string& flow_id);
+  // Rows for steps whose execution exists (checked by the caller).
+  Status insert_steps(const std::string& org_id, const std::vector<ExecutionStep>& steps);
   // NotFound unless the execution exists in the org.
   Status require_execution(const std::string& org_id, const std::string& execution_id);
   // Explains why a conditional execution UPDATE matched nothing: NotFound or Conflict.

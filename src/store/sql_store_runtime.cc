@@ -7,6 +7,7 @@
 // winner), an execution's ending is one UPDATE ... WHERE status IN ('queued','running'),
 // the usage counter is one upsert.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -323,20 +324,39 @@ Result<CreateExecutionResponse> SqlRuntime::create_execution(const CreateExecuti
   return CreateExecutionResponse{execution_from(winner[0]), false};
 }
 
-Status SqlRuntime::insert_ended_execution(const CreateExecutionRequest& req, const FinishExecutionRequest& fin) {
-  NEXTRA_TRY(require(req.id, "id"));
-  NEXTRA_TRY(require(req.org_id, "org_id"));
-  NEXTRA_TRY(require(req.flow_id, "flow_id"));
-  if (!final_status(fin.status)) return invalid_field("status must be success, error, timeout or cancelled", "status");
-  NEXTRA_TRY(require_live_flow(req.org_id, req.flow_id));
-  NEXTRA_TRY(q("INSERT INTO executions (id, org_id, flow_id, flow_version, trigger_id, status, input, output, error, "
-               "idempotency_key, attempts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-               {req.id, req.org_id, req.flow_id, req.flow_version, text_or_null(req.trigger_id), fin.status, req.input,
-                fin.output, fin.error, text_or_null(req.idempotency_key),
-                req.started_at_ms != 0 ? req.started_at_ms : now_ms(),
-                fin.finished_at_ms != 0 ? fin.finished_at_ms : now_ms()}));
-  if (!req.usage_month.empty()) NEXTRA_TRY(count_execution(req.org_id, req.usage_month));
-  return {};
+Result<std::vector<const ExecutionEnding*>> SqlRuntime::insert_ended_executions(
+    const std::vector<const ExecutionEnding*>& endings) {
+  std::vector<const ExecutionEnding*> written;
+  written.reserve(endings.size());
+  std::map<std::pair<std::string, std::string>, bool> live;       // (org, flow) -> alive
+  std::map<std::pair<std::string, std::string>, std::int64_t> used;  // (org, month) -> count
+  for (const ExecutionEnding* e : endings) {
+    const CreateExecutionRequest& req = *e->create;
+    const FinishExecutionRequest& fin = e->finish;
+    NEXTRA_TRY(require(req.id, "id"));
+    NEXTRA_TRY(require(req.org_id, "org_id"));
+    NEXTRA_TRY(require(req.flow_id, "flow_id"));
+    if (!final_status(fin.status)) return invalid_field("status must be success, error, timeout or cancelled", "status");
+    if (!req.usage_month.empty() && !valid_month(req.usage_month)) return invalid_field("month must be YYYY-MM", "month");
+    auto [it, fresh] = live.try_emplace({req.org_id, req.flow_id}, true);
+    if (fresh) {
+      Status alive = require_live_flow(req.org_id, req.flow_id);
+      if (!alive.ok() && alive.error().code != ErrorCode::NotFound) return alive.error();
+      it->second = alive.ok();
+    }
+    if (!it->second) continue;  // its flow was deleted meanwhile: nothing to keep
+    NEXTRA_TRY(q("INSERT INTO executions (id, org_id, flow_id, flow_version, trigger_id, status, input, output, error, "
+                 "idempotency_key, attempts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                 {req.id, req.org_id, req.flow_id, req.flow_version, text_or_null(req.trigger_id), fin.status,
+                  req.input, fin.output, fin.error, text_or_null(req.idempotency_key),
+                  req.started_at_ms != 0 ? req.started_at_ms : now_ms(),
+                  fin.finished_at_ms != 0 ? fin.finished_at_ms : now_ms()}));
+    NEXTRA_TRY(insert_steps(fin.org_id, e->steps));
+    if (!req.usage_month.empty()) ++used[{req.org_id, req.usage_month}];
+    written.push_back(e);
+  }
+  for (const auto& [key, n] : used) NEXTRA_TRY(add_executions(key.first, key.second, n));
+  return written;
 }
 
 Result<ExecutionRecord> SqlRuntime::start_execution(const std::string& org_id,
@@ -427,12 +447,29 @@ Status SqlRuntime::append_execution_steps(const std::string& org_id,
     if (checked.insert(s.execution_id).second) NEXTRA_TRY(require_execution(org_id, s.execution_id));
   }
   // A repeated (execution, step_index) fails a UNIQUE index: AlreadyExists, nothing written.
-  for (const ExecutionStep& s : steps) {
-    NEXTRA_TRY(q("INSERT INTO execution_steps (org_id, execution_id, step_index, sender, target, "
-                 "payload_class, payload, status, error, started_at, finished_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {org_id, s.execution_id, s.step_index, s.sender, s.target, s.payload_class,
-                  s.payload, s.status, s.error, s.started_at_ms, opt_i64(s.finished_at_ms)}));
+  return insert_steps(org_id, steps);
+}
+
+Status SqlRuntime::insert_steps(const std::string& org_id, const std::vector<ExecutionStep>& steps) {
+  // Several rows per statement: one statement (and one statement journal) per chunk instead
+  // of per step. The SQL for each chunk size is prepared once and cached by the driver.
+  constexpr std::size_t kRowsPerInsert = 16;
+  for (std::size_t first = 0; first < steps.size(); first += kRowsPerInsert) {
+    const std::size_t n = std::min(kRowsPerInsert, steps.size() - first);
+    std::string sql =
+        "INSERT INTO execution_steps (org_id, execution_id, step_index, sender, target, "
+        "payload_class, payload, status, error, started_at, finished_at) VALUES ";
+    Params params;
+    params.reserve(n * 11);
+    for (std::size_t i = 0; i < n; ++i) {
+      const ExecutionStep& s = steps[first + i];
+      if (s.execution_id.empty()) return invalid_field("execution_id is required", "execution_id");
+      if (s.step_index < 0) return invalid_field("step_index must be >= 0", "step_index");
+      sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      params.insert(params.end(), {org_id, s.execution_id, s.step_index, s.sender, s.target, s.payload_class,
+                                   s.payload, s.status, s.error, s.started_at_ms, opt_i64(s.finished_at_ms)});
+    }
+    NEXTRA_TRY(q(sql, params));
   }
   return {};
 }
@@ -485,15 +522,19 @@ Result<std::int64_t> SqlRuntime::prune_executions(const RetentionRequest& req) {
 
 Result<std::int64_t> SqlRuntime::count_execution(const std::string& org_id,
                                                  const std::string& month) {
+  return add_executions(org_id, month, 1);
+}
+
+Result<std::int64_t> SqlRuntime::add_executions(const std::string& org_id, const std::string& month, std::int64_t n) {
   NEXTRA_TRY(require(org_id, "org_id"));
   if (!valid_month(month)) return invalid_field("month must be YYYY-MM", "month");
   // One upsert: concurrent callers (threads or processes) each get a distinct new count. An
   // unknown org fails the foreign key: NotFound.
   NEXTRA_ASSIGN_OR_RETURN(
-      Rows rows, q("INSERT INTO usage_counters (org_id, month, executions) VALUES (?, ?, 1) "
+      Rows rows, q("INSERT INTO usage_counters (org_id, month, executions) VALUES (?, ?, ?) "
                    "ON CONFLICT (org_id, month) DO UPDATE SET "
-                   "executions = usage_counters.executions + 1 RETURNING executions",
-                   {org_id, month}));
+                   "executions = usage_counters.executions + excluded.executions RETURNING executions",
+                   {org_id, month, n}));
   return col_i64(rows.at(0), 0);
 }
 
