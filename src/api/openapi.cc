@@ -50,6 +50,9 @@ R"json({
    "name": "secrets"
   },
   {
+   "name": "modules"
+  },
+  {
    "name": "audit"
   },
   {
@@ -2051,6 +2054,86 @@ R"json(        "schema": {
      "default": {
       "$ref": "#/components/responses/Error"
      }
+    }
+   }
+  },
+  "/api/modules": {
+   "get": {
+    "operationId": "listModules",
+    "summary": "List the organization's WASM modules",
+    "tags": ["modules"],
+    "parameters": [{"$ref": "#/components/parameters/Page"}, {"$ref": "#/components/parameters/PageSize"}, {"$ref": "#/components/parameters/XOrgId"}],
+    "responses": {
+     "200": {"description": "By name, newest version first.", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/WasmModule"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "pageSize": {"type": "integer"}}}}}},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   },
+   "post": {
+    "operationId": "createModule",
+    "summary": "Upload a WASM module",
+    "tags": ["modules"],
+    "description": "Members and above. multipart/form-data (parts file, name, version, wit), application/wasm (?name=&version=&wit=), or JSON {name, version, wit, wasmBase64, source}. Checked by the sandbox under the platform limits (4 MiB, 16 memory pages, only the env imports of docs/wasm.md) and against its WIT before anything is kept. SaaS: free and paid plans 0 modules, pro 10.",
+    "parameters": [{"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "requestBody": {"required": true, "content": {
+      "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "version": {"type": "string"}, "wit": {"type": "string"}}}},
+      "application/wasm": {"schema": {"type": "string", "format": "binary"}},
+      "application/json": {"schema": {"type": "object", "required": ["name", "wasmBase64"], "properties": {"name": {"type": "string"}, "version": {"type": "string", "default": "1.0.0"}, "wit": {"type": "string"}, "wasmBase64": {"type": "string"}, "source": {"type": "string", "description": "The AssemblyScript it was built from, kept for the editor."}}}}}},
+    "responses": {
+     "201": {"description": "Stored.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WasmModule"}}}},
+     "400": {"description": "invalid_argument, or invalid_module with the reason (and the WIT line and column).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "402": {"$ref": "#/components/responses/TierLimit"},
+     "403": {"$ref": "#/components/responses/PermissionDenied"},
+     "409": {"$ref": "#/components/responses/Conflict"},
+     "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+     "503": {"$ref": "#/components/responses/Unavailable"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   }
+  },
+  "/api/modules/{id}": {
+   "get": {
+    "operationId": "getModule",
+    "summary": "A module, with its AssemblyScript source when it has one",
+    "tags": ["modules"],
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/XOrgId"}],
+    "responses": {
+     "200": {"description": "The module.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WasmModule"}}}},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   },
+   "delete": {
+    "operationId": "deleteModule",
+    "summary": "Delete a module",
+    "tags": ["modules"],
+    "description": "Members and above. Flows naming it fail to start until it is uploaded again; its bytes are removed when no organization uses them.",
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "responses": {
+     "204": {"description": "Done; no body."},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "403": {"$ref": "#/components/responses/PermissionDenied"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   }
+  },
+  "/api/modules/{id}/run": {
+   "post": {
+    "operationId": "runModule",
+    "summary": "Run a module once on a sample payload (the editor's test panel)",
+    "tags": ["modules"],
+    "description": "Members and above. The payload goes through the JSON ABI like a flow's message; http_fetch is refused and there is no project memory in a test run.",
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"payload": {"type": "object"}, "fuel": {"type": "integer", "minimum": 1, "maximum": 100000000}}}}}},
+    "responses": {
+     "200": {"description": "What the module answered.", "content": {"application/json": {"schema": {"type": "object", "properties": {"output": {}, "to": {"type": "string", "nullable": true}, "fuelUsed": {"type": "integer"}, "elapsedMicros": {"type": "integer"}, "logs": {"type": "array", "items": {"type": "string"}}}}}}},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "422": {"description": "The call failed: limit_exceeded (fuel, memory, depth, output), timeout, or module_failed (a trap, a broken ABI); details.logs has its log lines.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "default": {"$ref": "#/components/responses/Error"}
     }
    }
   },
@@ -5405,6 +5488,22 @@ R"json(       "stopping",
      "valid",
      "problems"
     ]
+   },
+   "WasmModule": {
+    "type": "object",
+    "properties": {
+     "id": {"type": "string"},
+     "name": {"type": "string", "description": "What a listener's `wasm: {module: NAME}` names (the newest version)."},
+     "version": {"type": "string"},
+     "sha256": {"type": "string"},
+     "sizeBytes": {"type": "integer"},
+     "exports": {"type": "array", "items": {"type": "string"}},
+     "wit": {"type": "string"},
+     "hasSource": {"type": "boolean"},
+     "source": {"type": "string", "description": "GET /api/modules/{id} only."},
+     "createdAt": {"type": "string", "format": "date-time"},
+     "createdBy": {"type": "string"}
+    }
    },
    "SecretInfo": {
     "type": "object",

@@ -25,6 +25,7 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   add_clerk_webhook(router, services);
   add_trigger_routes(router, services);
   add_execution_routes(router, services);
+  add_module_routes(router, services);
 }
 
 }  // namespace nextra::api

@@ -18,6 +18,7 @@ void add_audit_routes(http::Router& router, ApiServices& services);
 void add_clerk_webhook(http::Router& router, ApiServices& services);
 void add_trigger_routes(http::Router& router, ApiServices& services);    // triggers, webhook, inject, schedule preview
 void add_execution_routes(http::Router& router, ApiServices& services);  // start/stop/status, executions, logs
+void add_module_routes(http::Router& router, ApiServices& services);  // WASM modules (issue #7)
 void add_openapi_route(http::Router& router);
 
 // All of the above. `services` must outlive the router.

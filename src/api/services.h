@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "runtime/runtime.h"
 #include "vault/redactor.h"
 #include "vault/vault.h"
+#include "wasm/sandbox.h"
 
 namespace nextra::api {
 
@@ -50,6 +52,9 @@ struct ApiConfig {
   std::chrono::milliseconds max_wait{120 * 1000};
   std::chrono::milliseconds default_wait{30 * 1000};
   std::int64_t webhook_signature_tolerance_s = 300;
+  // WASM modules (issue #7): where their bytes are kept (shared with the pump processes);
+  // empty = uploads answer 503.
+  std::filesystem::path modules_dir;
 };
 
 // Long-lived, thread-safe parts shared by every request.
@@ -63,6 +68,8 @@ struct ApiServices {
   std::unique_ptr<auth::RateLimiter> login_by_account;
   std::unique_ptr<auth::RateLimiter> login_by_address;
   std::unique_ptr<auth::JwksCache> jwks;  // set when config.jwks_location is
+  // Checks uploads and runs the editor's test calls; null = module routes answer 503.
+  std::shared_ptr<const wasm::Sandbox> wasm_sandbox;
   // The clock, replaceable in tests (milliseconds since the Unix epoch).
   std::function<std::int64_t()> now_ms;
 

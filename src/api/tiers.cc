@@ -5,10 +5,11 @@
 namespace nextra::api {
 
 TierLimits limits_for_plan(const std::string& plan) {
-  if (plan == "free") return {1, 1'000};
-  if (plan == "paid") return {10, 10'000};
-  if (plan == "pro") return {std::nullopt, 100'000};
-  return {std::nullopt, std::nullopt};  // enterprise
+  // Modules: none on free and paid, 10 on pro (the seeds' limits table).
+  if (plan == "free") return {1, 1'000, 0};
+  if (plan == "paid") return {10, 10'000, 0};
+  if (plan == "pro") return {std::nullopt, 100'000, 10};
+  return {std::nullopt, std::nullopt, std::nullopt};  // enterprise
 }
 
 Status check_execution_limit(store::Store& store, const std::string& org_id, const std::string& month) {

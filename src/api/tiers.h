@@ -15,6 +15,7 @@ namespace nextra::api {
 struct TierLimits {
   std::optional<std::int64_t> flows;                 // nullopt = unlimited
   std::optional<std::int64_t> executions_per_month;  // nullopt = unlimited
+  std::optional<std::int64_t> wasm_modules;          // nullopt = unlimited
 };
 TierLimits limits_for_plan(const std::string& plan);
 

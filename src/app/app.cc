@@ -25,6 +25,7 @@
 #include "vault/redactor.h"
 #include "vault/secret_refs.h"
 #include "vault/vault.h"
+#include "wasm/wabt_sandbox.h"
 
 namespace nextra::app {
 
@@ -81,6 +82,8 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   if (options.fast_password_hashing) config.password_params = {1, 8 * 1024 * 1024};
   impl->services = api::make_services(*impl->store, *impl->vault, impl->redactor, std::move(config));
   if (options.clock) impl->services->now_ms = options.clock;
+  impl->services->config.modules_dir = options.data_dir / "modules";
+  impl->services->wasm_sandbox = wasm::make_wabt_sandbox();
 
   // The runtime resolves ${secret:NAME} when a flow starts and teaches the redactor every
   // value it hands out, so no step payload, output or log line shows one.
@@ -92,7 +95,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   Impl* raw = impl.get();
   ro.resolve_secrets = host::secret_resolver(*impl->store, *impl->vault, impl->redactor);
   NEXTRA_ASSIGN_OR_RETURN(impl->outbound, make_outbound_client(options.outbound_allowlist));
-  ro.handler_kinds = make_handler_kinds(OutsideWorld{impl->store.get(), impl->outbound});
+  ro.handler_kinds = make_handler_kinds(OutsideWorld{impl->store.get(), impl->outbound, options.data_dir / "modules"});
   if (options.saas) {
     ro.admit = [raw](const std::string& org_id, const std::string& month) {
       return api::check_execution_limit(*raw->store, org_id, month);

@@ -31,7 +31,8 @@ struct AppOptions {
   bool allow_signup = true;
   bool secure_cookies = false;
   int threads = 0;  // io threads; 0 = one per core
-  std::size_t max_body_bytes = 2 * 1024 * 1024;
+  // Room for a 4 MiB WASM module sent as base64 JSON; each route caps its own fields.
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
   // The built web UI; empty or missing = API only.
   std::filesystem::path web_dir;
 

@@ -1,5 +1,8 @@
 #include "app/handler_kinds.h"
 
+#include <cstdlib>
+
+#include "host/module_files.h"
 #include "net/http_client.h"
 #include "net/http_handler.h"
 #include "wasm/handler.h"
@@ -37,6 +40,20 @@ class WasmHost final : public wasm::HostServices {
 
 }  // namespace
 
+std::vector<std::string> outbound_allowlist_from_env() {
+  std::vector<std::string> out;
+  const char* v = std::getenv("NEXTRA_OUTBOUND_ALLOWLIST");
+  for (std::string rest = v ? v : ""; !rest.empty();) {
+    auto comma = rest.find(',');
+    std::string entry = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    entry.erase(0, entry.find_first_not_of(' '));
+    entry.erase(entry.find_last_not_of(' ') + 1);
+    if (!entry.empty()) out.push_back(entry);
+  }
+  return out;
+}
+
 Result<std::shared_ptr<net::HttpClient>> make_outbound_client(const std::vector<std::string>& allowlist) {
   net::HttpClientOptions o;
   NEXTRA_ASSIGN_OR_RETURN(o.allowlist, net::Allowlist::parse(allowlist));
@@ -57,10 +74,19 @@ runtime::HandlerKinds make_handler_kinds(OutsideWorld world) {
     wo.cache = std::make_shared<wasm::InstanceCache>();
     if (ctx.observers) ctx.observers->push_back(wo.cache);
     wo.host_for = [host](const std::string&, const std::string&) { return host; };
-    // Modules arrive with their upload API; until then a wasm listener names a module the
-    // organization does not have, and the flow reports that when it starts.
-    wo.modules = [](const std::string& module) -> Result<std::string> {
-      return Error::make(ErrorCode::NotFound, "module '" + module + "' does not exist");
+    // A listener's `module:` is the id or name (newest version) of one of the flow's
+    // organization's modules: another organization's module is simply not found.
+    wo.modules = [store = world.store, dir = world.modules_dir, org = ctx.org_id](
+                     const std::string& module) -> Result<std::string> {
+      if (!store || dir.empty()) return Error::make(ErrorCode::NotFound, "module '" + module + "' does not exist");
+      auto found = store->find_module(org, module);
+      if (!found.ok()) {
+        if (found.error().code == ErrorCode::NotFound) {
+          return Error::make(ErrorCode::NotFound, "module '" + module + "' does not exist");
+        }
+        return found.take_error();
+      }
+      return host::ModuleFiles(dir).read(found->content_path, wasm::Limits{}.module_bytes);
     };
     kinds["wasm"] = wasm::make_handler_factory(std::move(wo));
     return kinds;

@@ -4,6 +4,7 @@
 // sandbox; modules read from the organization's store). The runtime knows none of them; it
 // only calls the runtime::HandlerKinds made here.
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ namespace nextra::app {
 struct OutsideWorld {
   store::Store* store = nullptr;
   std::shared_ptr<net::HttpClient> http;  // shared by every flow
+  std::filesystem::path modules_dir;      // WASM module bytes (host/module_files.h)
 };
 
 // `allowlist`: the private hosts/addresses/CIDRs outbound calls may reach
@@ -28,5 +30,9 @@ struct OutsideWorld {
 Result<std::shared_ptr<net::HttpClient>> make_outbound_client(const std::vector<std::string>& allowlist);
 
 runtime::HandlerKinds make_handler_kinds(OutsideWorld world);
+
+// NEXTRA_OUTBOUND_ALLOWLIST split at commas, blanks trimmed. Read by `nextra serve` and by
+// the `nextra pump` processes it spawns (they inherit its environment).
+std::vector<std::string> outbound_allowlist_from_env();
 
 }  // namespace nextra::app

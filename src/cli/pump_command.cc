@@ -6,10 +6,12 @@
 
 #include <atomic>
 #include <charconv>
+#include <filesystem>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
 
+#include "app/handler_kinds.h"
 #include "cli/commands.h"
 #include "process/pump_process.h"
 
@@ -65,6 +67,16 @@ int pump_command(const std::vector<std::string>& args) {
   if (o.flow_id.empty()) return pump_usage("--flow is required");
   if (o.redis_url.empty()) return pump_usage("--redis is required");
   if (const char* key = std::getenv("NEXTRA_MASTER_KEY")) o.master_key = key;
+  // The same outside world as the server's in-process pumps: the SSRF-safe client with the
+  // administrator's allowlist, and the organization's WASM modules from the data directory.
+  auto outbound = app::make_outbound_client(app::outbound_allowlist_from_env());
+  if (!outbound.ok()) {
+    std::fprintf(stderr, "nextra pump: NEXTRA_OUTBOUND_ALLOWLIST: %s\n", outbound.error().message.c_str());
+    return kExitBadInput;
+  }
+  o.handler_kinds = [client = *outbound, dir = std::filesystem::path(o.data_dir) / "modules"](store::Store& store) {
+    return app::make_handler_kinds(app::OutsideWorld{&store, client, dir});
+  };
 
   // SIGTERM/SIGINT ask for a drain: blocked here and awaited by one thread, so no handler
   // runs on a pump worker.

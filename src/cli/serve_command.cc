@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "app/handler_kinds.h"
 #include "cli/commands.h"
 
 namespace nextra::cli {
@@ -146,14 +147,7 @@ int serve_command(const std::vector<std::string>& args) {
   o.jwks = env("NEXTRA_JWKS");
   o.jwt_issuer = env("NEXTRA_JWT_ISSUER");
   o.jwt_audience = env("NEXTRA_JWT_AUDIENCE");
-  for (std::string rest = env("NEXTRA_OUTBOUND_ALLOWLIST"); !rest.empty();) {
-    auto comma = rest.find(',');
-    std::string entry = rest.substr(0, comma);
-    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-    entry.erase(0, entry.find_first_not_of(' '));
-    entry.erase(entry.find_last_not_of(' ') + 1);
-    if (!entry.empty()) o.outbound_allowlist.push_back(entry);
-  }
+  o.outbound_allowlist = app::outbound_allowlist_from_env();
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // only sigwait below sees them.

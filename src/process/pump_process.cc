@@ -97,6 +97,7 @@ Status run_pump_process(const PumpProcessOptions& options, const std::atomic<boo
   ro.execution_timeout = options.execution_timeout;
   ro.workers_per_flow = options.workers;
   ro.resolve_secrets = host::secret_resolver(store, vault, redactor);
+  if (options.handler_kinds) ro.handler_kinds = options.handler_kinds(store);
   ro.redact = [&redactor](std::string text) { return redactor.empty() ? text : redactor.redact(text); };
   if (options.backend == "redis") ro.make_backend = [conn, org_id, &options](const flow::OrganismSpec& spec) -> std::unique_ptr<pump::SharedBackend> {
     return redis::make_redis_backend(conn, redis::flow_prefix(org_id, options.flow_id), *spec.schema);

@@ -15,7 +15,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <string>
+
+#include "runtime/handler_kinds.h"
+#include "store/store.h"
 
 #include "core/result.h"
 
@@ -31,6 +35,9 @@ struct PumpProcessOptions {
   int workers = 2;
   std::string backend = "memory";  // memory | redis
   std::chrono::milliseconds execution_timeout{5 * 60 * 1000};
+  // The handler kinds that reach the outside world (http, wasm), made once the store is
+  // open; given by the composition root (`nextra pump`), empty = built-ins only.
+  std::function<runtime::HandlerKinds(store::Store&)> handler_kinds;
 };
 
 // Runs until `stop` becomes true, then drains (running executions finish and are recorded).

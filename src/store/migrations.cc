@@ -240,6 +240,16 @@ constexpr const char* kRunIntentSchema = R"sql(
 ALTER TABLE flows ADD COLUMN run_intent TEXT NOT NULL DEFAULT 'auto' CHECK (run_intent IN ('auto','stopped'));
 )sql";
 
+// Issue #7: what a module row keeps besides its bytes (a file named by its SHA-256 under the
+// data directory): the WIT description checked at upload, the exports as JSON for the
+// palette, and the AssemblyScript source when it was built here.
+constexpr const char* kModulesSchema = R"sql(
+ALTER TABLE wasm_modules ADD COLUMN wit TEXT NOT NULL DEFAULT '';
+ALTER TABLE wasm_modules ADD COLUMN exports TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE wasm_modules ADD COLUMN source TEXT;
+CREATE INDEX wasm_modules_org_name ON wasm_modules (org_id, name, created_at);
+)sql";
+
 // Fewer index entries per recorded execution (the record writer's cost is mostly B-tree
 // inserts): the status index only holds open executions, which is all that
 // list_open_executions asks for (an execution recorded when it ends never enters it);
@@ -260,7 +270,8 @@ const std::vector<Migration>& migrations() {
         {1, "initial schema", kInitialSchema},
         {2, "runtime: trigger names, schedule claims, step order", kRuntimeSchema},
         {3, "flows: run intent", kRunIntentSchema},
-        {6, "lean execution indexes", kLeanIndexesSchema},
+        {4, "wasm modules: WIT, exports, source", kModulesSchema},
+        {5, "lean execution indexes", kLeanIndexesSchema},
     };
     std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return all;

@@ -90,10 +90,11 @@ AuditEntry audit_from(const SqlRow& r) {
 class SqlStore final : public Store {
   // One connection and the helpers bound to it; used by one transaction at a time.
   struct Connection {
-    explicit Connection(std::unique_ptr<SqlDriver> d) : db(std::move(d)), accounts(*db), runtime(*db) {}
+    explicit Connection(std::unique_ptr<SqlDriver> d) : db(std::move(d)), accounts(*db), runtime(*db), modules(*db) {}
     std::unique_ptr<SqlDriver> db;
     sql::SqlAccounts accounts;
     sql::SqlRuntime runtime;
+    sql::SqlModules modules;
   };
 
  public:
@@ -693,6 +694,28 @@ class SqlStore final : public Store {
     return tx([&]() { return runtime().executions_per_day(org_id, since_ms); });
   }
 
+  Result<WasmModule> create_module(const CreateModuleRequest& req) override {
+    return tx([&]() { return modules().create(req); });
+  }
+  Result<WasmModule> get_module(const std::string& org_id, const std::string& module_id) override {
+    return tx([&]() { return modules().get(org_id, module_id); });
+  }
+  Result<WasmModule> find_module(const std::string& org_id, const std::string& id_or_name) override {
+    return tx([&]() { return modules().find(org_id, id_or_name); });
+  }
+  Result<std::vector<WasmModule>> list_modules(const std::string& org_id) override {
+    return tx([&]() { return modules().list(org_id); });
+  }
+  Status delete_module(const std::string& org_id, const std::string& module_id) override {
+    return tx([&]() { return modules().remove(org_id, module_id); });
+  }
+  Result<std::int64_t> count_modules(const std::string& org_id) override {
+    return tx([&]() { return modules().count(org_id); });
+  }
+  Result<std::int64_t> count_module_uses(const std::string& sha256) override {
+    return tx([&]() { return modules().count_uses(sha256); });
+  }
+
  private:
   // Versions of a soft-deleted flow stay in the table but are invisible through the API.
   static constexpr const char* kFlowAlive =
@@ -759,6 +782,7 @@ class SqlStore final : public Store {
   SqlDriver* db() { return current_->db.get(); }
   sql::SqlAccounts& accounts() { return current_->accounts; }
   sql::SqlRuntime& runtime() { return current_->runtime; }
+  sql::SqlModules& modules() { return current_->modules; }
 
   template <typename T, typename Map>
   Result<T> one(const std::string& sql, const Params& params, Map map, const char* what) {

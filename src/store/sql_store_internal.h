@@ -3,7 +3,7 @@
 // mutex, the transactions, users, organizations, flows, secrets, keys, audit, sessions);
 // sql_store_accounts.cc holds the SQL for user updates and sync, plans, membership lookup and
 // invitations as SqlAccounts; sql_store_runtime.cc holds triggers, executions, steps and
-// usage counters as SqlRuntime. Their methods run inside the transaction SqlStore::tx opened
+// usage counters as SqlRuntime; sql_store_modules.cc the WASM modules as SqlModules. Their methods run inside the transaction SqlStore::tx opened
 // and take no lock of their own.
 
 #include <chrono>
@@ -142,6 +142,24 @@ class SqlRuntime {
   Error execution_not_updated(const std::string& org_id, const std::string& execution_id,
                               const std::string& wanted);
 
+  SqlDriver& db_;
+};
+
+// WASM modules (sql_store_modules.cc). Same rule: inside SqlStore::tx.
+class SqlModules {
+ public:
+  explicit SqlModules(SqlDriver& db) : db_(db) {}
+
+  Result<WasmModule> create(const CreateModuleRequest& req);
+  Result<WasmModule> get(const std::string& org_id, const std::string& module_id);
+  Result<WasmModule> find(const std::string& org_id, const std::string& id_or_name);
+  Result<std::vector<WasmModule>> list(const std::string& org_id);
+  Status remove(const std::string& org_id, const std::string& module_id);
+  Result<std::int64_t> count(const std::string& org_id);
+  Result<std::int64_t> count_uses(const std::string& sha256);
+
+ private:
+  Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }
   SqlDriver& db_;
 };
 

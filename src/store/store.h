@@ -447,6 +447,36 @@ struct RetentionRequest {
 // Errors common to every method: Unavailable (database unreachable or busy; retry),
 // Internal (unexpected database error; the message names it). InvalidArgument for empty
 // required fields or out-of-range paging.
+// ---- WASM modules (issue #7) ---------------------------------------------------------------
+// A module's bytes live in a file named by their SHA-256 (host/module_files.h); the row
+// says who may use them.
+struct CreateModuleRequest {
+  std::string org_id;
+  std::string name;
+  std::string version;
+  std::string sha256;  // hex
+  std::int64_t size_bytes = 0;
+  std::string content_path;  // relative to the modules directory
+  std::string wit;
+  std::string exports;  // JSON array
+  std::optional<std::string> source;  // AssemblyScript, when built here
+  std::string created_by;
+};
+struct WasmModule {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string version;
+  std::string sha256;
+  std::int64_t size_bytes = 0;
+  std::string content_path;
+  std::string wit;
+  std::string exports;
+  std::optional<std::string> source;
+  std::string created_by;
+  std::int64_t created_at_ms = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -609,6 +639,18 @@ class Store {
   // The org's executions per UTC day since `since_ms` (only days that had any), oldest first.
   virtual Result<std::vector<DailyExecutions>> executions_per_day(const std::string& org_id,
                                                                   std::int64_t since_ms) = 0;
+
+  // WASM modules, every call scoped to its organization. AlreadyExists for a taken
+  // (name, version); NotFound for another organization's module.
+  virtual Result<WasmModule> create_module(const CreateModuleRequest& req) = 0;
+  virtual Result<WasmModule> get_module(const std::string& org_id, const std::string& module_id) = 0;
+  // By id, or by name (its newest version). NotFound when neither matches.
+  virtual Result<WasmModule> find_module(const std::string& org_id, const std::string& id_or_name) = 0;
+  virtual Result<std::vector<WasmModule>> list_modules(const std::string& org_id) = 0;  // by name, newest first
+  virtual Status delete_module(const std::string& org_id, const std::string& module_id) = 0;
+  virtual Result<std::int64_t> count_modules(const std::string& org_id) = 0;
+  // Rows in any organization that use these bytes (a file is deleted when none does).
+  virtual Result<std::int64_t> count_module_uses(const std::string& sha256) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
