@@ -39,3 +39,10 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
 cmake --build build -j"$jobs"
 # The web UI into web/dist (served by `nextra serve`); without it the server still runs.
 scripts/web.sh build || echo "setup: the web UI was not built (see above); nextra serve runs without it"
+# The AssemblyScript compiler behind POST /api/modules/build (pinned in tools/asc), installed
+# once per lock file.
+if [ ! -f tools/asc/node_modules/assemblyscript/bin/asc.js ] ||
+   [ tools/asc/package-lock.json -nt tools/asc/node_modules/.package-lock.json ]; then
+  npm ci --prefix tools/asc --no-audit --no-fund --loglevel=error ||
+    echo "setup: the AssemblyScript compiler was not installed; POST /api/modules/build answers 503"
+fi

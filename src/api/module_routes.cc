@@ -6,12 +6,15 @@
 #include <sodium.h>
 
 #include <cctype>
+#include <memory>
+#include <thread>
 #include <variant>
 
 #include "api/accounts.h"
 #include "api/caller.h"
 #include "api/json_body.h"
 #include "api/json_views.h"
+#include "api/module_build.h"
 #include "api/multipart.h"
 #include "api/routes.h"
 #include "api/tiers.h"
@@ -319,10 +322,87 @@ Response run_module(ApiServices& s, const Request& req, const Caller& c) {
   return Response::json(200, answer);
 }
 
+nlohmann::json diagnostics_json(const std::vector<BuildDiagnostic>& diagnostics) {
+  auto out = nlohmann::json::array();
+  for (const auto& d : diagnostics) {
+    out.push_back({{"file", d.file}, {"line", d.line}, {"column", d.column}, {"message", d.message},
+                   {"severity", d.severity}});
+  }
+  return out;
+}
+
+std::string base64_encode(const std::string& bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+// The answer to a build: the module (base64, size, exports, checked by the sandbox) or the
+// compiler's diagnostics at their line and column.
+Response build_answer(const std::shared_ptr<const wasm::Sandbox>& sandbox, const Result<BuildResult>& built) {
+  if (!built.ok()) {
+    const Error& e = built.error();
+    if (e.code == ErrorCode::DeadlineExceeded) return Response::error(422, "build_timeout", e.message);
+    return http::from_error(e);
+  }
+  if (!built->ok) {
+    std::size_t errors = 0;
+    for (const auto& d : built->diagnostics) errors += d.severity == "error";
+    auto diagnostics = diagnostics_json(built->diagnostics);
+    auto r = Response::error(422, "build_failed",
+                             std::to_string(errors) + (errors == 1 ? " error" : " errors") + " in the source",
+                             {{"diagnostics", diagnostics}});
+    auto body = nlohmann::json::parse(r.body);
+    body["ok"] = false;
+    body["diagnostics"] = std::move(diagnostics);
+    return Response::json(422, body);
+  }
+  auto exports = nlohmann::json::array();
+  auto compiled = sandbox ? sandbox->compile(built->wasm, upload_limits())
+                                 : Result<std::shared_ptr<const wasm::CompiledModule>>(
+                                       Error::make(ErrorCode::Unavailable, "no sandbox"));
+  if (!compiled.ok()) {
+    return Response::error(422, "invalid_module", "the built module does not load: " + compiled.error().message);
+  }
+  for (const auto& x : (*compiled)->info().exports) exports.push_back(x.name);
+  return Response::json(200, {{"ok", true},
+                              {"wasmBase64", base64_encode(built->wasm)},
+                              {"sizeBytes", built->wasm.size()},
+                              {"exports", std::move(exports)},
+                              {"diagnostics", diagnostics_json(built->diagnostics)}});
+}
+
+// Compiling takes a second or more: it runs on its own thread and the answer comes later,
+// so the io thread keeps serving other connections.
+Response build_module(ApiServices& s, const Request& req, const Caller&) {
+  auto body = parse_json_object(req);
+  if (!body.ok()) return http::from_error(body.error());
+  auto source = required_string(*body, "source", s.config.module_build.max_source_bytes);
+  if (!source.ok()) return http::from_error(source.error());
+  if (!build_available(s.config.module_build)) {
+    return Response::error(503, "unavailable",
+                           "the AssemblyScript compiler is not installed (scripts/setup.sh installs it under tools/asc; "
+                           "NEXTRA_ASC names another asc.js)");
+  }
+  auto deferred = std::make_shared<http::DeferredResponse>();
+  deferred->set_deadline(std::chrono::steady_clock::now() + s.config.module_build.timeout + std::chrono::seconds(5),
+                         [] { return Response::error(503, "unavailable", "the build did not finish in time"); });
+  // The thread owns copies of what it needs: it may outlive this server's services.
+  std::thread([options = s.config.module_build, sandbox = s.wasm_sandbox, deferred, src = std::move(source).value()] {
+    auto built = build_assemblyscript(options, src);
+    auto answer = std::make_shared<Response>(build_answer(sandbox, built));
+    deferred->complete([answer] { return std::move(*answer); });
+  }).detach();
+  return Response::later(deferred);
+}
+
 }  // namespace
 
 void add_module_routes(http::Router& router, ApiServices& s) {
   router.get("/api/modules", with_caller(s, Role::Viewer, list_modules));
+  router.post("/api/modules/build", with_caller(s, Role::Member, build_module));
   router.post("/api/modules", with_caller(s, Role::Member, create_module));
   router.get("/api/modules/{id}", with_caller(s, Role::Viewer, get_module));
   router.del("/api/modules/{id}", with_caller(s, Role::Member, delete_module));

@@ -2092,6 +2092,25 @@ R"json(        "schema": {
     }
    }
   },
+  "/api/modules/build": {
+   "post": {
+    "operationId": "buildModule",
+    "summary": "Compile AssemblyScript to a module (not stored)",
+    "tags": ["modules"],
+    "description": "Members and above. Runs the assemblyscript package's asc (0.28.20) with node in a subprocess, in a fresh temporary directory holding the source (index.ts) and Nextra's SDK (importable as \"nextra\"), with --optimize --runtime stub. Limits: 512 KiB of source, 30 s (then killed), 512 MB of node heap, 2 builds at once (429 beyond). Store the result with POST /api/modules.",
+    "parameters": [{"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["source"], "properties": {"source": {"type": "string"}}}}}},
+    "responses": {
+     "200": {"description": "Built.", "content": {"application/json": {"schema": {"type": "object", "properties": {"ok": {"type": "boolean"}, "wasmBase64": {"type": "string"}, "sizeBytes": {"type": "integer"}, "exports": {"type": "array", "items": {"type": "string"}}, "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/BuildDiagnostic"}}}}}}},
+     "400": {"$ref": "#/components/responses/BadRequest"},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "422": {"description": "build_failed: the compiler's diagnostics (also at the top level as ok: false, diagnostics); build_timeout.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "429": {"$ref": "#/components/responses/TooManyRequests"},
+     "503": {"$ref": "#/components/responses/Unavailable"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   }
+  },
   "/api/modules/{id}": {
    "get": {
     "operationId": "getModule",
@@ -5488,6 +5507,16 @@ R"json(       "stopping",
      "valid",
      "problems"
     ]
+   },
+   "BuildDiagnostic": {
+    "type": "object",
+    "properties": {
+     "file": {"type": "string"},
+     "line": {"type": "integer"},
+     "column": {"type": "integer"},
+     "message": {"type": "string"},
+     "severity": {"type": "string", "enum": ["error", "warning", "info"]}
+    }
    },
    "WasmModule": {
     "type": "object",

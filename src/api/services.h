@@ -13,6 +13,7 @@
 #include <string>
 
 #include "api/json_views.h"
+#include "api/module_build.h"
 #include "auth/jwt.h"
 #include "auth/passwords.h"
 #include "auth/rate_limiter.h"
@@ -55,6 +56,8 @@ struct ApiConfig {
   // WASM modules (issue #7): where their bytes are kept (shared with the pump processes);
   // empty = uploads answer 503.
   std::filesystem::path modules_dir;
+  // AssemblyScript builds (POST /api/modules/build); asc missing = 503.
+  BuildOptions module_build;
 };
 
 // Long-lived, thread-safe parts shared by every request.

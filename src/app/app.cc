@@ -84,6 +84,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   if (options.clock) impl->services->now_ms = options.clock;
   impl->services->config.modules_dir = options.data_dir / "modules";
   impl->services->wasm_sandbox = wasm::make_wabt_sandbox();
+  impl->services->config.module_build = api::default_build_options(api::find_toolchain_root());
 
   // The runtime resolves ${secret:NAME} when a flow starts and teaches the redactor every
   // value it hands out, so no step payload, output or log line shows one.

@@ -8,12 +8,14 @@
 
 #include <filesystem>
 
+#include "api/module_build.h"
 #include "api_fixture.h"
 #include "wasm/test_support.h"
 
 namespace nextra::apitest {
 namespace {
 
+using api::parse_asc_diagnostics;
 using nlohmann::json;
 
 constexpr const char* kShoutWit = R"(package nextra:example@0.1.0;
@@ -203,6 +205,98 @@ listeners:
   auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", R"({"text":"hello wasm"})");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["output"]["text"], "HELLO WASM");
+}
+
+constexpr const char* kShoutSource = R"(import { alloc, readInput, writeOutput, getString, stringify, log } from "nextra";
+export { alloc };
+
+export function handle(ptr: usize, len: i32): i64 {
+  const input = readInput(ptr, len);
+  log("shouting");
+  return writeOutput(`{"text":${stringify(getString(input, "text").toUpperCase() + "!")}}`);
+}
+)";
+
+TEST_F(ModulesApi, BuildReportsTheCompilersErrorsAtTheirLineAndColumn) {
+  Client c = user("ada@example.com");
+  const std::string broken = "import { alloc } from \"nextra\";\nexport { alloc };\n"
+                             "export function handle(ptr: usize, len: i32): i64 {\n  return notDefined;\n}\n";
+  auto r = c.post("/api/modules/build", {{"source", broken}});
+  ASSERT_EQ(r.status, 422) << r.body;
+  EXPECT_EQ(r.code(), "build_failed");
+  EXPECT_EQ(r.json["ok"], false);
+  ASSERT_GE(r.json["diagnostics"].size(), 1u) << r.body;
+  const auto& d = r.json["diagnostics"][0];
+  EXPECT_EQ(d["file"], "index.ts");
+  EXPECT_EQ(d["line"], 4);
+  EXPECT_EQ(d["column"], 10);
+  EXPECT_EQ(d["severity"], "error");
+  EXPECT_NE(d["message"].get<std::string>().find("notDefined"), std::string::npos) << r.body;
+  EXPECT_EQ(c.post("/api/modules/build", json::object()).status, 400);  // no source
+}
+
+// AssemblyScript source → build → upload → a flow with a code block → webhook → output.
+TEST_F(ModulesApi, AssemblyScriptSourceBuiltUploadedAndRunByAWebhook) {
+  Client c = user("ada@example.com");
+  auto built = c.post("/api/modules/build", {{"source", kShoutSource}});
+  ASSERT_EQ(built.status, 200) << built.body;
+  EXPECT_EQ(built.json["ok"], true);
+  auto exports = built.json["exports"];
+  EXPECT_NE(std::find(exports.begin(), exports.end(), "handle"), exports.end()) << built.body;
+  auto up = c.post("/api/modules", {{"name", "as-shout"},
+                                    {"version", "1.0.0"},
+                                    {"wit", kShoutWit},
+                                    {"wasmBase64", built.json["wasmBase64"]},
+                                    {"source", kShoutSource}});
+  ASSERT_EQ(up.status, 201) << up.body;
+  EXPECT_EQ(up.json["hasSource"], true);
+  EXPECT_EQ(c.get("/api/modules/" + up.json["id"].get<std::string>()).json["source"], kShoutSource);
+
+  auto test_run = c.post("/api/modules/" + up.json["id"].get<std::string>() + "/run", {{"payload", {{"text", "hi"}}}});
+  ASSERT_EQ(test_run.status, 200) << test_run.body;
+  EXPECT_EQ(test_run.json["output"]["text"], "HI!");
+  EXPECT_EQ(test_run.json["logs"], json::array({"shouting"}));
+
+  auto flow = create_flow(c, "as-code", R"(organism:
+  name: as-code
+payloads:
+  Text:
+    text: string
+listeners:
+  - name: shout
+    payload_class: Text
+    handler: wasm
+    description: AssemblyScript that shouts
+    peers: [done]
+    wasm:
+      module: as-shout
+  - name: done
+    payload_class: Text
+    handler: output
+    description: The answer
+)");
+  auto t = c.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", R"({"text":"hello"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["output"]["text"], "HELLO!");
+}
+
+TEST(AscDiagnostics, ParsedFromTheCompilersOutput) {
+  const std::string out =
+      "ERROR TS2322: Type '~lib/string/String' is not assignable to type 'i32'.\n"
+      "   :\n 2 │ let x: i32 = \"str\";\n   │              ~~~~~\n   └─ in bad.ts(2,16)\n\n"
+      "WARNING AS235: Only variables, functions and enums become WebAssembly module exports.\n"
+      "   :\n 7 │ export class A {}\n   └─ in bad.ts(7,1)\n\nFAILURE 1 compile error(s)\n";
+  auto d = parse_asc_diagnostics(out);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].file, "bad.ts");
+  EXPECT_EQ(d[0].line, 2);
+  EXPECT_EQ(d[0].column, 16);
+  EXPECT_EQ(d[0].severity, "error");
+  EXPECT_EQ(d[0].message, "TS2322: Type '~lib/string/String' is not assignable to type 'i32'.");
+  EXPECT_EQ(d[1].severity, "warning");
+  EXPECT_EQ(d[1].line, 7);
 }
 
 }  // namespace
