@@ -7,6 +7,7 @@ import type { GraphEdit } from '../canvas/apply-edit';
 import { Field, Select } from './field';
 import { flowFacts, type FlowFacts } from './flow-facts';
 import { BranchRules } from './branch-rules';
+import { CodeSettings } from '../code-block/code-settings';
 
 const str = (v: unknown) => (v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 const rec = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -118,7 +119,7 @@ function KindSettings({ node, l, facts, set, edit }: { node: FlowNode; l: Record
       );
     }
     case 'code':
-      return <Field label="WASM module" value={str(rec(l.wasm).module)} onCommit={set(['wasm', 'module'])} placeholder="module name" />;
+      return <CodeSettings node={node} module={str(rec(l.wasm).module)} fields={facts.classes[node.payloadClass] ?? {}} set={set} />;
     case 'transform': {
       const t = rec(l.transform);
       return (
