@@ -25,6 +25,28 @@ TEST(CliValidate, EveryExampleIsValid) {
   }
 }
 
+TEST(CliValidate, TheLlmSectionIsCheckedAsTheGatewayReadsIt) {
+  auto file = write_temp(R"(organism: { name: agents }
+payloads:
+  Question: { text: string }
+listeners:
+  - name: done
+    payload_class: Question
+    handler: output
+    description: The answer
+llm:
+  strategy: failover
+  backends:
+    - name: main
+      provider: openia
+      api_key_env: OPENAI_API_KEY
+)");
+  auto r = run_nextra({"validate", file});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.out.find(file + ":13:"), std::string::npos) << r.out;  // the provider's line
+  EXPECT_NE(r.out.find("openia"), std::string::npos) << r.out;
+}
+
 TEST(CliValidate, PeerViolationExampleGetsAWarningWithPosition) {
   auto file = source_path("examples/peer-violation/organism.yaml");
   auto r = run_nextra({"validate", file});

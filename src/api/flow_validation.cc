@@ -5,6 +5,7 @@
 #include "api/json_views.h"
 #include "api/triggers.h"
 #include "flow/loader.h"
+#include "llm/validate.h"
 #include "vault/secret_refs.h"
 
 namespace nextra::api {
@@ -12,6 +13,7 @@ namespace nextra::api {
 flow::Diagnostics check_flow_yaml(ApiServices& s, const std::string& org_id, const std::string& yaml) {
   auto loaded = flow::load_organism(yaml);
   flow::Diagnostics out = std::move(loaded.diagnostics);
+  if (loaded.organism) llm::check_llm_section(*loaded.organism, &out);
   auto refs = vault::find_secret_refs(yaml);
   if (!refs.empty()) {
     std::set<std::string> known;

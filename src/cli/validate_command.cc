@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "flow/loader.h"
+#include "llm/validate.h"
 #include "pump/pump.h"
 
 namespace nextra::cli {
@@ -15,7 +16,10 @@ int validate_command(const std::vector<std::string>& args) {
   const std::string& file = args[0];
   auto loaded = flow::load_organism_file(file);
   flow::Diagnostics diags = loaded.diagnostics;
-  if (loaded.organism) pump::check_organism(*loaded.organism, &diags);
+  if (loaded.organism) {
+    pump::check_organism(*loaded.organism, &diags);
+    llm::check_llm_section(*loaded.organism, &diags);
+  }
   std::stable_sort(diags.begin(), diags.end(), [](const flow::Diagnostic& a, const flow::Diagnostic& b) {
     return std::tie(a.line, a.column) < std::tie(b.line, b.column);
   });

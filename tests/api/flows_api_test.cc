@@ -422,6 +422,21 @@ TEST_F(FlowsApi, SqlInjectionStringsAreStoredVerbatim) {
   EXPECT_EQ(v.json["total"], 1);
 }
 
+// A flow whose `llm:` section the gateway would refuse is not saved: the problem is shown at
+// its line, like any other.
+TEST_F(FlowsApi, AnLlmSectionTheGatewayWouldRefuseIsAProblem) {
+  Client c = user("ada@example.com");
+  auto y = valid_flow_yaml() + "llm:\n  strategy: sometimes\n";
+  auto v = c.post("/api/flows/validate", {{"organismYaml", y}});
+  ASSERT_EQ(v.status, 200) << v.body;
+  EXPECT_EQ(v.json["valid"], false) << v.body;
+  ASSERT_FALSE(v.json["problems"].empty());
+  EXPECT_NE(v.json["problems"][0]["message"].get<std::string>().find("sometimes"), std::string::npos) << v.body;
+  EXPECT_GT(v.json["problems"][0]["line"].get<int>(), 1);
+  auto created = c.post("/api/flows", {{"name", "agents"}, {"organismYaml", y}});
+  EXPECT_EQ(created.status, 422) << created.body;
+}
+
 TEST_F(FlowsApi, ValidateChecksWithoutSaving) {
   Client c = user("ada@example.com");
   auto bad = c.post("/api/flows/validate", {{"organismYaml", yaml_with_unknown_peer()}});
