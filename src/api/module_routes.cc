@@ -3,8 +3,6 @@
 // checked by the sandbox under the platform's limits and against its WIT before a byte is
 // kept; the bytes go to a file named by their SHA-256 (host/module_files.h), the row to the
 // store, scoped to the caller's organization.
-#include <sodium.h>
-
 #include <cctype>
 #include <memory>
 #include <thread>
@@ -18,6 +16,7 @@
 #include "api/multipart.h"
 #include "api/routes.h"
 #include "api/tiers.h"
+#include "auth/tokens.h"
 #include "host/module_files.h"
 #include "http/error_mapping.h"
 #include "wasm/host_services.h"
@@ -67,17 +66,6 @@ nlohmann::json module_json(const store::WasmModule& m) {
           {"hasSource", m.source.has_value()},
           {"createdAt", iso_time(m.created_at_ms)},
           {"createdBy", m.created_by}};
-}
-
-std::optional<std::string> base64_decode(const std::string& text) {
-  std::string out(text.size() / 4 * 3 + 3, '\0');
-  std::size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), " \r\n",
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-    return std::nullopt;
-  }
-  out.resize(len);
-  return out;
 }
 
 struct Upload {
@@ -132,7 +120,7 @@ std::variant<Upload, Response> read_upload(const Request& req) {
                                                  "send its wasmBase64 with the source"
                                                : "send the module as wasmBase64 (or as multipart/form-data)");
     }
-    auto bytes = base64_decode(**b64);
+    auto bytes = auth::base64_decode(**b64);
     if (!bytes) return field_error("wasmBase64", "wasmBase64 is not valid base64");
     up.bytes = std::move(*bytes);
     up.source = *source;
@@ -331,14 +319,6 @@ nlohmann::json diagnostics_json(const std::vector<BuildDiagnostic>& diagnostics)
   return out;
 }
 
-std::string base64_encode(const std::string& bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
 // The answer to a build: the module (base64, size, exports, checked by the sandbox) or the
 // compiler's diagnostics at their line and column.
 Response build_answer(const std::shared_ptr<const wasm::Sandbox>& sandbox, const Result<BuildResult>& built) {
@@ -368,7 +348,7 @@ Response build_answer(const std::shared_ptr<const wasm::Sandbox>& sandbox, const
   }
   for (const auto& x : (*compiled)->info().exports) exports.push_back(x.name);
   return Response::json(200, {{"ok", true},
-                              {"wasmBase64", base64_encode(built->wasm)},
+                              {"wasmBase64", auth::base64_encode(built->wasm)},
                               {"sizeBytes", built->wasm.size()},
                               {"exports", std::move(exports)},
                               {"diagnostics", diagnostics_json(built->diagnostics)}});

@@ -4,11 +4,10 @@
 // upload → a flow naming the module → webhook → the module's answer as the output.
 #include <gtest/gtest.h>
 
-#include <sodium.h>
-
 #include <filesystem>
 
 #include "api/module_build.h"
+#include "auth/tokens.h"
 #include "api_fixture.h"
 #include "wasm/test_support.h"
 
@@ -25,12 +24,26 @@ interface shout {
 }
 )";
 
-std::string base64(const std::string& bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
+// A flow whose code block runs `module` on Text{text} and hands the answer to the output.
+std::string code_flow_yaml(const std::string& module) {
+  return R"(organism:
+  name: code
+payloads:
+  Text:
+    text: string
+listeners:
+  - name: shout
+    payload_class: Text
+    handler: wasm
+    description: A code block
+    peers: [done]
+    wasm:
+      module: )" + module + R"(
+  - name: done
+    payload_class: Text
+    handler: output
+    description: The answer
+)";
 }
 
 std::string multipart(const std::string& boundary, const std::vector<std::pair<std::string, std::string>>& fields,
@@ -50,7 +63,7 @@ class ModulesApi : public ApiTest {
  protected:
   Reply upload_json(Client& c, const std::string& name, const std::string& version, const std::string& bytes,
                     const std::string& wit = kShoutWit) {
-    return c.post("/api/modules", {{"name", name}, {"version", version}, {"wit", wit}, {"wasmBase64", base64(bytes)}});
+    return c.post("/api/modules", {{"name", name}, {"version", version}, {"wit", wit}, {"wasmBase64", auth::base64_encode(bytes)}});
   }
   std::string shout() { return wasm::testing::module_bytes("shout"); }
 };
@@ -123,24 +136,7 @@ TEST_F(ModulesApi, AnotherOrganizationsModuleIsNotFoundAnywhere) {
   EXPECT_EQ(bob.post("/api/modules/" + id + "/run", {{"payload", {{"text", "x"}}}}).status, 404);
   EXPECT_EQ(bob.get("/api/modules").json["total"], 0);
   // Nor can bob's flow run it by name.
-  auto flow = create_flow(bob, "steal", R"(organism:
-  name: steal
-payloads:
-  Text:
-    text: string
-listeners:
-  - name: shout
-    payload_class: Text
-    handler: wasm
-    description: Tries another org's module
-    peers: [done]
-    wasm:
-      module: secret-sauce
-  - name: done
-    payload_class: Text
-    handler: output
-    description: The answer
-)");
+  auto flow = create_flow(bob, "steal", code_flow_yaml("secret-sauce"));
   auto start = bob.post("/api/flows/" + flow + "/start", json::object());
   EXPECT_EQ(start.status, 422) << start.body;
   EXPECT_NE(start.body.find("secret-sauce"), std::string::npos);
@@ -182,24 +178,7 @@ TEST_F(ModulesApi, ModulesCountAgainstTheTierInSaasMode) {
 TEST_F(ModulesApi, UploadedModuleRunsInAFlowFromAWebhook) {
   Client c = user("ada@example.com");
   ASSERT_EQ(upload_json(c, "shout", "1.0.0", shout()).status, 201);
-  auto flow = create_flow(c, "code", R"(organism:
-  name: code
-payloads:
-  Text:
-    text: string
-listeners:
-  - name: shout
-    payload_class: Text
-    handler: wasm
-    description: Upper-cases the text in WebAssembly
-    peers: [done]
-    wasm:
-      module: shout
-  - name: done
-    payload_class: Text
-    handler: output
-    description: The answer
-)");
+  auto flow = create_flow(c, "code", code_flow_yaml("shout"));
   auto t = c.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});
   ASSERT_EQ(t.status, 201) << t.body;
   auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", R"({"text":"hello wasm"})");
@@ -257,24 +236,7 @@ TEST_F(ModulesApi, AssemblyScriptSourceBuiltUploadedAndRunByAWebhook) {
   EXPECT_EQ(test_run.json["output"]["text"], "HI!");
   EXPECT_EQ(test_run.json["logs"], json::array({"shouting"}));
 
-  auto flow = create_flow(c, "as-code", R"(organism:
-  name: as-code
-payloads:
-  Text:
-    text: string
-listeners:
-  - name: shout
-    payload_class: Text
-    handler: wasm
-    description: AssemblyScript that shouts
-    peers: [done]
-    wasm:
-      module: as-shout
-  - name: done
-    payload_class: Text
-    handler: output
-    description: The answer
-)");
+  auto flow = create_flow(c, "as-code", code_flow_yaml("as-shout"));
   auto t = c.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});
   ASSERT_EQ(t.status, 201) << t.body;
   auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", R"({"text":"hello"})");

@@ -1,32 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startServer, type RunningServer } from './nextra-server';
-import { openBrowser, type TestBrowser } from './browser';
+import { node, shot, useSession } from './session';
 
 // A code block from the editor, against a real server and its real AssemblyScript compiler:
 // add a Code Block, open its code, type an error and see it marked, fix it, build, deploy,
 // and run the test panel on a sample payload.
 
-const SHOTS = resolve(import.meta.dirname, '../test-results');
-
-let server: RunningServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await openBrowser(server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
-const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
+const session = useSession();
 const CODE = '[data-testid="code-pane"] .monaco-editor .view-lines';
 
 // Waits for `selector` to contain `text`, asking from the test side: while the editor's
@@ -63,10 +43,10 @@ async function replaceCode(page: Page, lines: string[]): Promise<void> {
 
 describe('the code block editor against a real nextra serve', () => {
   it('marks a build error, then builds, deploys and runs the fixed code', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     page.setDefaultTimeout(30_000);
-    const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(server.log());
-    expect(link, server.log()).not.toBeNull();
+    const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(session.server.log());
+    expect(link, session.server.log()).not.toBeNull();
     await page.goto(link![0]);
     await page.fill('#name', 'Root');
     await page.fill('#email', 'root@example.com');

@@ -1,32 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startServer, type RunningServer } from './nextra-server';
-import { openBrowser, type TestBrowser } from './browser';
+import { node, shot, useSession } from './session';
 
 // The whole path a new user takes, against a real server: sign up, build a flow on the
 // canvas, watch the YAML follow, edit the YAML and watch the canvas follow, save, start,
 // run it with a payload and find the successful run on the runs page.
 
-const SHOTS = resolve(import.meta.dirname, '../test-results');
-
-let server: RunningServer;
-let browser: TestBrowser;
-
-beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  server = await startServer();
-  browser = await openBrowser(server.url);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
-const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
+const session = useSession();
 
 async function yamlContains(page: Page, text: string): Promise<void> {
   await page.waitForFunction(
@@ -62,10 +42,10 @@ async function connect(page: Page, source: string, target: string): Promise<void
 
 describe('the web UI against a real nextra serve', () => {
   it('opens the setup link that a fresh nextra serve prints and creates the administrator', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     page.setDefaultTimeout(20_000);
-    const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(server.log());
-    expect(link, server.log()).not.toBeNull();
+    const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(session.server.log());
+    expect(link, session.server.log()).not.toBeNull();
     await page.goto(link![0]);
     await page.fill('#name', 'Root');
     await page.fill('#email', 'root@example.com');
@@ -77,10 +57,10 @@ describe('the web UI against a real nextra serve', () => {
   });
 
   it('signs up, builds, edits, saves, starts and runs a flow', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     page.setDefaultTimeout(20_000);
 
-    await page.goto(server.url + '/signup');
+    await page.goto(session.server.url + '/signup');
     await page.fill('#name', 'Ada');
     await page.fill('#email', 'ada@example.com');
     await page.fill('#password', 'correct horse battery');
@@ -156,14 +136,14 @@ describe('the web UI against a real nextra serve', () => {
     await page.locator('html.dark').waitFor({ state: 'attached' });
     await shot(page, '07-runs-page-dark');
 
-    expect(browser.external).toEqual([]);
+    expect(session.browser.external).toEqual([]);
     // The only expected console noise is the 401 of /api/me before signing up.
-    expect(browser.consoleErrors.filter((m) => !m.includes('401'))).toEqual([]);
+    expect(session.browser.consoleErrors.filter((m) => !m.includes('401'))).toEqual([]);
   });
 
   it('marks the server validator\'s problems in the YAML view, then saves, diffs, publishes and restores versions', async () => {
-    const { page } = browser;
-    await page.goto(server.url + '/dashboard');
+    const { page } = session.browser;
+    await page.goto(session.server.url + '/dashboard');
     await page.fill('#new-flow-name', 'yaml flow');
     await page.click('button:text-is("New flow")');
     await page.locator(node('start')).waitFor();
@@ -210,8 +190,8 @@ describe('the web UI against a real nextra serve', () => {
   });
 
   it('creates an API key and a secret in the settings', async () => {
-    const { page } = browser;
-    await page.goto(server.url + '/settings/api-keys');
+    const { page } = session.browser;
+    await page.goto(session.server.url + '/settings/api-keys');
     await page.fill('#key-name', 'ci');
     await page.click('button:text-is("Create key")');
     expect(await page.locator('[data-testid="new-api-key"]').textContent()).toMatch(/^nxk_/);
@@ -223,14 +203,14 @@ describe('the web UI against a real nextra serve', () => {
     await page.click('a:text-is("Members & roles")');
     await page.locator('td', { hasText: 'ada@example.com' }).waitFor();
     await shot(page, '10-settings-members');
-    expect(browser.external).toEqual([]);
+    expect(session.browser.external).toEqual([]);
   });
 
   it('logs out, is sent to log in from a protected page, and comes back to it', async () => {
-    const { page } = browser;
+    const { page } = session.browser;
     await page.click('button:text-is("Log out")');
     await page.locator('a:text-is("Log in")').first().waitFor();
-    await page.goto(server.url + '/settings/secrets');
+    await page.goto(session.server.url + '/settings/secrets');
     await page.waitForURL(/\/login\?next=/);
     await page.fill('#email', 'ada@example.com');
     await page.fill('#password', 'wrong password');

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { startServer, type RunningServer } from './nextra-server';
+import { openBrowser, type TestBrowser } from './browser';
+
+// What every end-to-end file needs: a real `nextra serve` and a browser on it for the whole
+// file, screenshots into web/test-results/, and the canvas node selector.
+
+export const SHOTS = resolve(import.meta.dirname, '../test-results');
+
+export interface Session {
+  server: RunningServer;
+  browser: TestBrowser;
+}
+
+// Registers beforeAll/afterAll; the returned object is filled before the first test runs.
+export function useSession(): Session {
+  const session = {} as Session;
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    session.server = await startServer();
+    session.browser = await openBrowser(session.server.url);
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.server?.stop();
+  });
+  return session;
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
+export const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
