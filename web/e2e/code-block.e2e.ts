@@ -4,7 +4,7 @@ import { node, shot, useSession } from './session';
 
 // A code block from the editor, against a real server and its real AssemblyScript compiler:
 // add a Code Block, open its code, type an error and see it marked, fix it, build, deploy,
-// and run the test panel on a sample payload.
+// run the test panel on a sample payload, and add the module again from the palette.
 
 const session = useSession();
 const CODE = '[data-testid="code-pane"] .monaco-editor .view-lines';
@@ -103,5 +103,15 @@ describe('the code block editor against a real nextra serve', () => {
       page.evaluate(() => [...document.querySelectorAll('aside[aria-label="Inspector"] select')].some((s) => (s as HTMLSelectElement).value === 'shout-e2e'));
     for (let i = 0; i < 50 && !(await picked()); i++) await new Promise((r) => setTimeout(r, 200));
     expect(await picked()).toBe(true);
+
+    // The palette's Custom tab offers the module; adding it makes a code block that runs it.
+    await page.click('[role=tab]:text-is("Custom")');
+    await waitForText(page, '[data-testid="palette-module-shout-e2e"]', 'shout-e2e');
+    await page.click('[data-testid="palette-module-shout-e2e"]');
+    await page.locator(node('code_2')).waitFor();
+    await page.click(node('code_2'));
+    for (let i = 0; i < 50 && !(await picked()); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await picked()).toBe(true);
+    await shot(page, '12-code-block-from-palette');
   });
 });

@@ -5,7 +5,7 @@ import { keepFormatting } from './keep-formatting';
 
 // A canvas gesture, expressed in the canvas's terms.
 export type GraphEdit =
-  | { type: 'addNode'; kind: NodeKind; position: Position; name?: string }
+  | { type: 'addNode'; kind: NodeKind; position: Position; name?: string; settings?: Record<string, unknown> }
   | { type: 'removeNode'; id: string }
   | { type: 'connect'; source: string; target: string }
   | { type: 'disconnect'; source: string; target: string }
@@ -48,7 +48,7 @@ export function applyEdit(yaml: string, canvas: CanvasState | null | undefined, 
   let nodeId: string | undefined;
   switch (edit.type) {
     case 'addNode': {
-      nodeId = edit.kind === 'trigger' ? triggerNodeId(addTrigger(doc)) : addListener(doc, edit.kind, edit.name);
+      nodeId = edit.kind === 'trigger' ? triggerNodeId(addTrigger(doc)) : addListener(doc, edit.kind, edit.name, edit.settings);
       const id = nodeId;
       state = withNode(state, id, () => ({ id, type: edit.kind, position: edit.position }));
       break;

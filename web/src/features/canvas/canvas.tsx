@@ -8,7 +8,7 @@ import { useRun } from '../../stores/run.store';
 import { nodeTypes, type CanvasRfNode } from './nodes/flow-nodes';
 import { LoopEdge } from './nodes/loop-edge';
 import type { NodeKind } from './graph.types';
-import { PALETTE_MIME } from './palette';
+import { PALETTE_MIME, PALETTE_MODULE_MIME } from './palette';
 
 const edgeTypes = { loop: LoopEdge };
 
@@ -86,7 +86,8 @@ export function FlowCanvas({ dark, layoutKey }: { dark: boolean; layoutKey: stri
     if (!kind) return;
     e.preventDefault();
     const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) } });
+    const module = e.dataTransfer.getData(PALETTE_MODULE_MIME);
+    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) }, settings: module ? { wasm: { module } } : undefined });
   }, [edit, screenToFlowPosition]);
 
   return (

@@ -1,9 +1,13 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { NODE_KINDS } from './node-kinds';
 import { useFlowDocument } from '../../stores/flow-document.store';
+import { modulesApi, type WasmModule } from '../../api/modules.api';
+import { witInputClass } from '../code-block/code-block';
 
 export const PALETTE_MIME = 'application/nextra-node';
+// Set beside PALETTE_MIME when the item is one of the organization's modules.
+export const PALETTE_MODULE_MIME = 'application/nextra-module';
 
 type Tab = 'built-in' | 'marketplace' | 'custom';
 
@@ -14,10 +18,16 @@ export function Palette() {
   const edit = useFlowDocument((s) => s.edit);
   const { screenToFlowPosition } = useReactFlow();
 
-  function addAtCentre(kind: (typeof NODE_KINDS)[number]['kind']) {
+  const [modules, setModules] = useState<WasmModule[] | null>(null);
+  useEffect(() => {
+    if (tab !== 'custom') return;
+    modulesApi.list().then((r) => setModules(newestOfEach(r.items))).catch(() => setModules([]));
+  }, [tab]);
+
+  function addAtCentre(kind: (typeof NODE_KINDS)[number]['kind'], module?: string) {
     const el = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     const p = el ? screenToFlowPosition({ x: el.left + el.width / 2, y: el.top + el.height / 2 }) : { x: 0, y: 0 };
-    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) } });
+    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) }, settings: module ? { wasm: { module } } : undefined });
   }
 
   const tabs: [Tab, string][] = [['built-in', 'Built-in'], ['marketplace', 'Marketplace'], ['custom', 'Custom']];
@@ -49,8 +59,32 @@ export function Palette() {
             </button>
           ))}
         {tab === 'marketplace' && <p className="p-2 text-xs text-slate-500">Marketplace tools are coming soon.</p>}
-        {tab === 'custom' && <p className="p-2 text-xs text-slate-500">Your own WASM modules will appear here once uploaded. Use a Code Block for now.</p>}
+        {tab === 'custom' && modules !== null && modules.length === 0 && (
+          <p className="p-2 text-xs text-slate-500">Your organization's WASM modules appear here. Write one in a Code Block's editor, or upload one.</p>
+        )}
+        {tab === 'custom' &&
+          modules?.map((m) => (
+            <button
+              key={m.id}
+              type="button"
+              draggable
+              data-testid={`palette-module-${m.name}`}
+              title={`Code Block running ${m.name} ${m.version}${witInputClass(m.wit) ? `, takes ${witInputClass(m.wit)}` : ''}. Drag onto the canvas, or press Enter to add.`}
+              onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, 'code'); e.dataTransfer.setData(PALETTE_MODULE_MIME, m.name); e.dataTransfer.effectAllowed = 'copy'; }}
+              onClick={() => addAtCentre('code', m.name)}
+              className="flex w-full cursor-grab flex-col rounded border border-slate-200 px-2 py-1.5 text-left text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              <span><span aria-hidden className="mr-2">⌘</span>{m.name}</span>
+              <span className="text-xs text-slate-500">{m.version}{witInputClass(m.wit) ? ` · ${witInputClass(m.wit)}` : ''}</span>
+            </button>
+          ))}
       </div>
     </aside>
   );
+}
+
+// The palette offers each module once, at its newest version (what a `module:` name runs).
+function newestOfEach(all: WasmModule[]): WasmModule[] {
+  const seen = new Set<string>();
+  return all.filter((m) => (seen.has(m.name) ? false : (seen.add(m.name), true)));
 }

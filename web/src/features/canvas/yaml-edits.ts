@@ -89,7 +89,8 @@ const BASE_NAMES: Record<NodeKind, string> = {
 };
 
 // Adds a listener of `kind` with what the validator needs to accept it; returns its name.
-export function addListener(doc: Document, kind: Exclude<NodeKind, 'trigger'>, wanted?: string): string {
+// `settings` adds kind-specific keys (a code block's `wasm: {module}` from the palette).
+export function addListener(doc: Document, kind: Exclude<NodeKind, 'trigger'>, wanted?: string, settings?: Record<string, unknown>): string {
   const name = wanted ?? uniqueName(listenerNames(doc), BASE_NAMES[kind]);
   if (listenerNames(doc).some((n) => n.toLowerCase() === name.toLowerCase())) {
     throw new FlowEditError(`a listener named "${name}" already exists`);
@@ -105,6 +106,7 @@ export function addListener(doc: Document, kind: Exclude<NodeKind, 'trigger'>, w
   if (kind === 'transform') value.transform = { payload: payloadClass, copy_matching: true };
   if (kind === 'branch') value.branch = { rules: [], default: { respond: true } };
   if (kind === 'llm') value.prompt = 'You are a helpful agent.';
+  if (settings) Object.assign(value, settings);
   appendSpaced(seqAt(doc, 'listeners', true)!, doc.createNode(value) as Node);
   return name;
 }

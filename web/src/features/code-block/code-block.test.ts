@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnosticsToMarkers, witForClass } from './code-block';
+import { diagnosticsToMarkers, witForClass, witInputClass } from './code-block';
 
 describe('code block', () => {
   it('puts each asc diagnostic at its line and column, spanning the word there', () => {
@@ -20,5 +20,10 @@ describe('code block', () => {
     expect(witForClass('ShoutRequest', { text: 'string', times: 'int', loud: 'bool' })).toBe(
       'package nextra:code@0.1.0;\ninterface code {\n  record shout-request { text: string, times: s64, loud: bool }\n  handle: func(input: shout-request) -> shout-request;\n}\n',
     );
+  });
+
+  it('names the payload class a module takes, from its WIT, for the palette', () => {
+    expect(witInputClass(witForClass('ShoutRequest', { text: 'string' }))).toBe('ShoutRequest');
+    expect(witInputClass('interface x { record a { b: string } }')).toBe('');
   });
 });
