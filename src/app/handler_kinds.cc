@@ -5,6 +5,7 @@
 #include "host/module_files.h"
 #include "net/http_client.h"
 #include "net/http_handler.h"
+#include "wasm/aot_sandbox.h"
 #include "wasm/handler.h"
 #include "wasm/wabt_sandbox.h"
 
@@ -63,13 +64,22 @@ Result<std::shared_ptr<net::HttpClient>> make_outbound_client(const std::vector<
 
 runtime::HandlerKinds make_handler_kinds(OutsideWorld world) {
   auto sandbox = wasm::make_wabt_sandbox();
+  // The ahead-of-time tier for listeners that ask for it (`tier: aot`), when a C compiler
+  // and wasm2c's runtime are installed; compiled modules are cached beside the modules.
+  std::shared_ptr<const wasm::Sandbox> aot;
+  if (!world.modules_dir.empty()) {
+    wasm::AotOptions ao;
+    ao.cache_dir = world.modules_dir / "aot";
+    if (wasm::aot_available(ao)) aot = wasm::make_aot_sandbox(ao);
+  }
   auto host = std::make_shared<WasmHost>(world.http);
   auto http_factory = net::make_http_handler_factory(world.http);
-  return [world, sandbox, host, http_factory](const runtime::FlowContext& ctx) {
+  return [world, sandbox, aot, host, http_factory](const runtime::FlowContext& ctx) {
     std::map<std::string, pump::HandlerFactory> kinds;
     kinds["http"] = http_factory;
     wasm::HandlerOptions wo;
     wo.sandbox = sandbox;
+    wo.aot_sandbox = aot;
     wo.spec = ctx.spec;
     wo.cache = std::make_shared<wasm::InstanceCache>();
     if (ctx.observers) ctx.observers->push_back(wo.cache);

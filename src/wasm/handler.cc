@@ -121,10 +121,11 @@ Result<std::unique_ptr<pump::Handler>> make_handler(const HandlerOptions& o, con
   NEXTRA_ASSIGN_OR_RETURN(s.config, parse_listener_config(section->second, o.defaults));
   auto bytes = o.modules(s.config.module);
   if (!bytes.ok()) return with_prefix("wasm module '" + s.config.module + "': ", bytes.take_error());
-  auto module = o.sandbox->compile(*bytes, s.config.limits);
+  const auto& sandbox = s.config.tier == "aot" && o.aot_sandbox ? o.aot_sandbox : o.sandbox;
+  auto module = sandbox->compile(*bytes, s.config.limits);
   if (!module.ok()) return with_prefix("wasm module '" + s.config.module + "': ", module.take_error());
   s.module = std::move(module).value();
-  s.sandbox = o.sandbox;
+  s.sandbox = sandbox;
   s.cache = o.cache;
   s.host = o.host_for ? o.host_for(s.config.module, ls.name) : nullptr;
   if (!s.host) s.host = std::make_shared<NoHostServices>();

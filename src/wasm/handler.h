@@ -29,6 +29,8 @@ using HostServicesFor = std::function<std::shared_ptr<HostServices>(const std::s
 
 struct HandlerOptions {
   std::shared_ptr<const Sandbox> sandbox;  // required
+  // For listeners with `tier: aot` (aot_sandbox.h); null = they run in `sandbox`.
+  std::shared_ptr<const Sandbox> aot_sandbox;
   ModuleSource modules;                    // required
   HostServicesFor host_for;                // optional
   // Instances per (module, thread). Add it to the pump as an observer so instances go with

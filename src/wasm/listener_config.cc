@@ -8,7 +8,7 @@
 namespace nextra::wasm {
 namespace {
 
-constexpr const char* kKeys = "module, function, respond_with, fuel, memory_pages, timeout_ms, call_depth, "
+constexpr const char* kKeys = "module, function, respond_with, tier, fuel, memory_pages, timeout_ms, call_depth, "
                               "input_bytes, output_bytes";
 
 // Positions inside the re-emitted section are relative to where the section was written.
@@ -59,6 +59,11 @@ Result<ListenerConfig> parse_listener_config(const flow::RawSection& section, co
       NEXTRA_ASSIGN_OR_RETURN(c.function, string_value(section, v, key));
     } else if (key == "respond_with") {
       NEXTRA_ASSIGN_OR_RETURN(c.respond_with, string_value(section, v, key));
+    } else if (key == "tier") {
+      NEXTRA_ASSIGN_OR_RETURN(c.tier, string_value(section, v, key));
+      if (c.tier != "interpreter" && c.tier != "aot") {
+        return at(section, v.Mark(), key, "tier must be interpreter or aot, not '" + c.tier + "'");
+      }
     } else if (key == "fuel") {
       NEXTRA_ASSIGN_OR_RETURN(c.limits.fuel, unsigned_value(section, v, key, kMaxFuel));
     } else if (key == "memory_pages") {

@@ -2,7 +2,7 @@
 // The `wasm:` section of a listener whose handler is `wasm` (docs/wasm.md, "YAML"):
 //
 //   handler: wasm
-//   wasm: {module: shout, fuel: 1000000, memory_pages: 16, timeout_ms: 1000}
+//   wasm: {module: shout, fuel: 1000000, memory_pages: 16, timeout_ms: 1000, tier: aot}
 //
 // Every key but `module` is optional; limits left out take the caller's defaults.
 
@@ -18,6 +18,7 @@ struct ListenerConfig {
   std::string module;              // module id or name, resolved by the ModuleSource
   std::string function = "handle"; // the JSON ABI export to call
   std::string respond_with;        // class of the answer when the module answers its caller
+  std::string tier = "interpreter"; // or "aot": compiled with wasm2c (docs/wasm-aot.md)
   Limits limits;
 };
 

@@ -25,7 +25,7 @@ interface shout {
 )";
 
 // A flow whose code block runs `module` on Text{text} and hands the answer to the output.
-std::string code_flow_yaml(const std::string& module) {
+std::string code_flow_yaml(const std::string& module, const std::string& tier = "interpreter") {
   return R"(organism:
   name: code
 payloads:
@@ -38,6 +38,7 @@ listeners:
     description: A code block
     peers: [done]
     wasm:
+      tier: )" + tier + R"(
       module: )" + module + R"(
   - name: done
     payload_class: Text
@@ -212,6 +213,24 @@ TEST_F(ModulesApi, BuildReportsTheCompilersErrorsAtTheirLineAndColumn) {
   EXPECT_EQ(d["severity"], "error");
   EXPECT_NE(d["message"].get<std::string>().find("notDefined"), std::string::npos) << r.body;
   EXPECT_EQ(c.post("/api/modules/build", json::object()).status, 400);  // no source
+}
+
+// The same road with the code block compiled ahead of time (wasm2c + cc).
+TEST_F(ModulesApi, AheadOfTimeTierRunsTheModuleInAFlow) {
+  Client c = user("ada@example.com");
+  ASSERT_EQ(upload_json(c, "shout", "1.0.0", shout()).status, 201);
+  auto flow = create_flow(c, "code", code_flow_yaml("shout", "aot"));
+  auto t = c.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", R"({"text":"native"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["output"]["text"], "NATIVE");
+  // Compiled once and kept beside the modules.
+  bool cached = false;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir / "modules" / "aot")) {
+    cached = cached || e.path().extension() == ".so";
+  }
+  EXPECT_TRUE(cached);
 }
 
 // AssemblyScript source → build → upload → a flow with a code block → webhook → output.

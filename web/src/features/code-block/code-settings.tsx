@@ -10,13 +10,14 @@ const CodeBlockEditor = lazy(() => import('./code-block-editor'));
 interface Props {
   node: FlowNode;
   module: string;
+  tier: string;
   fields: Record<string, string>;
   set: (path: string[]) => (v: unknown) => void;
 }
 
 // The inspector part of a code block: which of the organization's modules it runs, and the
 // button that opens its AssemblyScript editor.
-export function CodeSettings({ node, module, fields, set }: Props) {
+export function CodeSettings({ node, module, tier, fields, set }: Props) {
   const [modules, setModules] = useState<WasmModule[]>([]);
   const [open, setOpen] = useState(false);
   const dark = useUi((s) => s.theme) === 'dark';
@@ -28,6 +29,7 @@ export function CodeSettings({ node, module, fields, set }: Props) {
   return (
     <>
       <Select label="WASM module" value={module} options={names} onCommit={set(['wasm', 'module'])} />
+      <Select label="Tier" value={tier || 'interpreter'} options={['interpreter', 'aot']} onCommit={(v) => set(['wasm', 'tier'])(v === 'interpreter' ? undefined : v)} />
       <button type="button" className="btn w-full justify-center" onClick={() => setOpen(true)} data-testid="edit-code">Edit code</button>
       {open && (
         <Suspense fallback={<div role="status" className="text-sm">Loading the code editor…</div>}>

@@ -119,7 +119,7 @@ function KindSettings({ node, l, facts, set, edit }: { node: FlowNode; l: Record
       );
     }
     case 'code':
-      return <CodeSettings node={node} module={str(rec(l.wasm).module)} fields={facts.classes[node.payloadClass] ?? {}} set={set} />;
+      return <CodeSettings node={node} module={str(rec(l.wasm).module)} tier={str(rec(l.wasm).tier)} fields={facts.classes[node.payloadClass] ?? {}} set={set} />;
     case 'transform': {
       const t = rec(l.transform);
       return (
