@@ -177,6 +177,7 @@ Result<StartInfo> App::start() {
   so.port = o.port;
   so.threads = o.threads;
   so.max_body_bytes = o.max_body_bytes;
+  so.body_limits_by_prefix = {{"/api/modules", o.max_module_body_bytes}};
   impl_->server = std::make_unique<http::Server>(so, std::move(router));
   NEXTRA_ASSIGN_OR_RETURN(auto port, impl_->server->start());
 

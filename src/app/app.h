@@ -31,8 +31,9 @@ struct AppOptions {
   bool allow_signup = true;
   bool secure_cookies = false;
   int threads = 0;  // io threads; 0 = one per core
-  // Room for a 4 MiB WASM module sent as base64 JSON; each route caps its own fields.
-  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_body_bytes = 2 * 1024 * 1024;
+  // /api/modules: room for a 4 MiB WASM module sent as base64 JSON.
+  std::size_t max_module_body_bytes = 8 * 1024 * 1024;
   // The built web UI; empty or missing = API only.
   std::filesystem::path web_dir;
 

@@ -224,6 +224,14 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       try {
         co_await bhttp::async_read_header(conn->stream, buffer, parser, asio::use_awaitable);
         conn->busy = true;
+        const auto target = parser.get().target();
+        const std::string_view path(target.data(), target.size());
+        for (const auto& [prefix, limit] : options.body_limits_by_prefix) {
+          if (path.substr(0, prefix.size()) == prefix) {
+            parser.body_limit(limit);
+            break;
+          }
+        }
         if (parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
           conn->stream.expires_after(options.write_timeout);

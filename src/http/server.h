@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/result.h"
 #include "http/router.h"
@@ -31,6 +33,9 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_timeout{10'000};
   std::size_t max_header_bytes = 16 * 1024;    // beyond: 431 "headers_too_large"
   std::size_t max_body_bytes = 1024 * 1024;     // beyond: 413 "payload_too_large"
+  // Larger limits for paths under these prefixes (uploads), chosen once the header is read;
+  // every other path keeps max_body_bytes.
+  std::vector<std::pair<std::string, std::size_t>> body_limits_by_prefix;
   std::size_t max_connections = 1024;           // beyond: 503 "too_many_connections", closed
   std::string request_id_header = "X-Request-Id";
 };

@@ -181,6 +181,26 @@ TEST_F(ServerTest, OversizedBodyIs413AndCloses) {
   EXPECT_EQ(fine->status, 200);
 }
 
+// Uploads may be larger than everything else: the limit follows the path's prefix.
+TEST_F(ServerTest, BodyLimitFollowsThePathPrefix) {
+  ServerOptions o;
+  o.max_body_bytes = 1024;
+  o.body_limits_by_prefix = {{"/echo", 4096}};
+  start(o);
+  Client ok(port_);
+  auto fine = ok.request("POST", "/echo", std::string(4000, 'x'));
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->status, 200);
+  Client big(port_);
+  auto over = big.request("POST", "/echo", std::string(5000, 'x'));
+  ASSERT_TRUE(over);
+  EXPECT_EQ(over->status, 413);
+  Client other(port_);
+  auto elsewhere = other.request("POST", "/other", std::string(2000, 'x'));
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->status, 413);
+}
+
 TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
   ServerOptions o;
   o.max_body_bytes = 1024;
