@@ -215,7 +215,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
       if (stopping) break;
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(options.max_header_bytes, UINT32_MAX)));
-      parser.body_limit(options.max_body_bytes);
+      // The header is checked against the largest limit (Beast compares Content-Length with
+      // the limit while it parses the header); the path's own limit is applied once the
+      // path is known.
+      std::size_t largest_body = options.max_body_bytes;
+      for (const auto& entry : options.body_limits_by_prefix) largest_body = std::max(largest_body, entry.second);
+      parser.body_limit(largest_body);
 
       conn->busy = false;
       conn->stream.expires_after(first ? options.read_timeout : options.idle_timeout);
@@ -226,12 +231,17 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn) {
         conn->busy = true;
         const auto target = parser.get().target();
         const std::string_view path(target.data(), target.size());
+        std::size_t body_limit = options.max_body_bytes;
         for (const auto& [prefix, limit] : options.body_limits_by_prefix) {
           if (path.substr(0, prefix.size()) == prefix) {
-            parser.body_limit(limit);
+            body_limit = limit;
             break;
           }
         }
+        if (auto length = parser.content_length(); length && *length > body_limit) {
+          throw boost::system::system_error(bhttp::error::body_limit);
+        }
+        parser.body_limit(body_limit);  // chunked bodies are counted as they arrive
         if (parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
           bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
           conn->stream.expires_after(options.write_timeout);
