@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { diagnosticsToMarkers, witForClass, witInputClass } from './code-block';
+import { addListener, setNodeField, stringifyFlow } from '../canvas/yaml-edits';
+import { graphFromYaml, parseFlowYaml } from '../canvas/yaml-to-graph';
 
 describe('code block', () => {
   it('puts each asc diagnostic at its line and column, spanning the word there', () => {
@@ -25,5 +28,22 @@ describe('code block', () => {
   it('names the payload class a module takes, from its WIT, for the palette', () => {
     expect(witInputClass(witForClass('ShoutRequest', { text: 'string' }))).toBe('ShoutRequest');
     expect(witInputClass('interface x { record a { b: string } }')).toBe('');
+  });
+});
+
+describe('code block node YAML', () => {
+  const FLOW = 'organism: { name: demo }\npayloads:\n  Request: { text: string }\nlisteners:\n  - name: start\n    payload_class: Request\n    handler: transform\n    transform: { payload: Request, copy_matching: true }\n';
+
+  it('adds a wasm listener with its module, and the canvas and YAML keep its wasm: keys', () => {
+    const parsed = parseFlowYaml(FLOW);
+    if (!parsed.ok) throw new Error('flow did not parse');
+    const name = addListener(parsed.doc, 'code', undefined, { wasm: { module: 'shout', fuel: 500000, tier: 'aot' } });
+    setNodeField(parsed.doc, name, ['wasm', 'module'], 'shout-v2');
+    const text = stringifyFlow(parsed.doc);
+    const listener = (YAML.parse(text).listeners as Array<Record<string, unknown>>).find((l) => l.name === name);
+    expect(listener).toMatchObject({ handler: 'wasm', payload_class: 'Request', wasm: { module: 'shout-v2', fuel: 500000, tier: 'aot' } });
+    const graph = graphFromYaml(text);
+    if (!('graph' in graph)) throw new Error('YAML did not become a graph');
+    expect(graph.graph.nodes.find((n) => n.id === name)?.kind).toBe('code');
   });
 });
