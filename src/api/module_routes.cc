@@ -21,6 +21,7 @@
 #include "http/error_mapping.h"
 #include "wasm/host_services.h"
 #include "wasm/upload_check.h"
+#include "wasm/wit.h"
 
 namespace nextra::api {
 namespace {
@@ -55,8 +56,28 @@ bool valid_name(const std::string& name) {
   return true;
 }
 
+nlohmann::json class_json(const wasm::PayloadClassDesc& c) {
+  auto fields = nlohmann::json::object();
+  for (const auto& f : c.fields) fields[f.name] = f.type;
+  return {{"name", c.name}, {"fields", std::move(fields)}};
+}
+
+// The payload classes the module's WIT says `handle` takes and answers, in the `payloads:`
+// vocabulary, so the palette can add them to a flow with the code block.
+nlohmann::json classes_json(const std::string& wit) {
+  auto doc = wasm::parse_wit(wit);
+  if (!doc.ok()) return nullptr;
+  auto input = wasm::input_payload_class(*doc);
+  if (!input.ok()) return nullptr;
+  const wasm::WitFunction* f = doc->find_function("handle");
+  if (!f && !doc->functions.empty()) f = &doc->functions.front();
+  const wasm::WitRecord* out = f ? doc->find_record(f->output) : nullptr;
+  return {{"input", class_json(*input)}, {"output", out ? class_json(wasm::payload_class_of(*out)) : nullptr}};
+}
+
 nlohmann::json module_json(const store::WasmModule& m) {
   return {{"id", m.id},
+          {"payloadClasses", classes_json(m.wit)},
           {"name", m.name},
           {"version", m.version},
           {"sha256", m.sha256},

@@ -5522,6 +5522,7 @@ R"json(       "stopping",
     "type": "object",
     "properties": {
      "id": {"type": "string"},
+     "payloadClasses": {"type": "object", "nullable": true, "description": "The classes its WIT's handle takes and answers: {input: {name, fields: {field: type}}, output}, in the payloads: vocabulary."},
      "name": {"type": "string", "description": "What a listener's `wasm: {module: NAME}` names (the newest version)."},
      "version": {"type": "string"},
      "sha256": {"type": "string"},

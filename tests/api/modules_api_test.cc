@@ -83,6 +83,9 @@ TEST_F(ModulesApi, UploadedInEachFormListedAndDeleted) {
 
   auto b = upload_json(c, "shout", "1.1.0", shout());
   ASSERT_EQ(b.status, 201) << b.body;
+  // The WIT's records as payload classes, for the palette.
+  EXPECT_EQ(b.json["payloadClasses"]["input"], json({{"name", "Text"}, {"fields", {{"text", "string"}}}})) << b.body;
+  EXPECT_EQ(b.json["payloadClasses"]["output"]["name"], "Text");
   auto raw = c.call("POST", "/api/modules?name=raw&version=2", shout(), {}, "application/wasm");
   EXPECT_EQ(raw.status, 400) << raw.body;  // no WIT: refused
   EXPECT_EQ(raw.json["details"]["field"], "wit") << raw.body;

@@ -2,8 +2,14 @@ import { api } from './client';
 
 // WASM modules (docs/wasm.md, "Modules API").
 
+export interface PayloadClassDesc {
+  name: string;
+  fields: Record<string, string>;
+}
+
 export interface WasmModule {
   id: string;
+  payloadClasses: { input: PayloadClassDesc; output: PayloadClassDesc | null } | null;
   name: string;
   version: string;
   sha256: string;

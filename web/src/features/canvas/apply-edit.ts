@@ -1,11 +1,11 @@
 import type { CanvasNodeState, CanvasState, NodeKind, Position } from './graph.types';
-import { addListener, addTrigger, connect, disconnect, FlowEditError, removeNode, renameNode, setNodeField, stringifyFlow } from './yaml-edits';
+import { addListener, addTrigger, connect, ensurePayloadClass, disconnect, FlowEditError, removeNode, renameNode, setNodeField, stringifyFlow } from './yaml-edits';
 import { parseFlowYaml, triggerNodeId } from './yaml-to-graph';
 import { keepFormatting } from './keep-formatting';
 
 // A canvas gesture, expressed in the canvas's terms.
 export type GraphEdit =
-  | { type: 'addNode'; kind: NodeKind; position: Position; name?: string; settings?: Record<string, unknown> }
+  | { type: 'addNode'; kind: NodeKind; position: Position; name?: string; settings?: Record<string, unknown>; payloadClasses?: Record<string, Record<string, string>> }
   | { type: 'removeNode'; id: string }
   | { type: 'connect'; source: string; target: string }
   | { type: 'disconnect'; source: string; target: string }
@@ -48,6 +48,7 @@ export function applyEdit(yaml: string, canvas: CanvasState | null | undefined, 
   let nodeId: string | undefined;
   switch (edit.type) {
     case 'addNode': {
+      for (const [cls, fields] of Object.entries(edit.payloadClasses ?? {})) ensurePayloadClass(doc, cls, fields);
       nodeId = edit.kind === 'trigger' ? triggerNodeId(addTrigger(doc)) : addListener(doc, edit.kind, edit.name, edit.settings);
       const id = nodeId;
       state = withNode(state, id, () => ({ id, type: edit.kind, position: edit.position }));

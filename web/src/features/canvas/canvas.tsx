@@ -87,7 +87,7 @@ export function FlowCanvas({ dark, layoutKey }: { dark: boolean; layoutKey: stri
     e.preventDefault();
     const p = screenToFlowPosition({ x: e.clientX, y: e.clientY });
     const module = e.dataTransfer.getData(PALETTE_MODULE_MIME);
-    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) }, settings: module ? { wasm: { module } } : undefined });
+    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) }, ...(module ? JSON.parse(module) : {}) });
   }, [edit, screenToFlowPosition]);
 
   return (

@@ -3,11 +3,25 @@ import { useReactFlow } from '@xyflow/react';
 import { NODE_KINDS } from './node-kinds';
 import { useFlowDocument } from '../../stores/flow-document.store';
 import { modulesApi, type WasmModule } from '../../api/modules.api';
-import { witInputClass } from '../code-block/code-block';
 
 export const PALETTE_MIME = 'application/nextra-node';
-// Set beside PALETTE_MIME when the item is one of the organization's modules.
+// Set beside PALETTE_MIME when the item is one of the organization's modules: the JSON of
+// moduleNode(m).
 export const PALETTE_MODULE_MIME = 'application/nextra-module';
+
+// What adding a module's code block puts in the flow: the module, and the payload classes
+// its WIT declares (added when missing), the listener accepting the input class.
+export function moduleNode(m: WasmModule): { settings: Record<string, unknown>; payloadClasses: Record<string, Record<string, string>> } {
+  const classes = m.payloadClasses;
+  const payloadClasses: Record<string, Record<string, string>> = {};
+  const settings: Record<string, unknown> = { wasm: { module: m.name } };
+  if (classes) {
+    payloadClasses[classes.input.name] = classes.input.fields;
+    if (classes.output) payloadClasses[classes.output.name] = classes.output.fields;
+    settings.payload_class = classes.input.name;
+  }
+  return { settings, payloadClasses };
+}
 
 type Tab = 'built-in' | 'marketplace' | 'custom';
 
@@ -24,10 +38,10 @@ export function Palette() {
     modulesApi.list().then((r) => setModules(newestOfEach(r.items))).catch(() => setModules([]));
   }, [tab]);
 
-  function addAtCentre(kind: (typeof NODE_KINDS)[number]['kind'], module?: string) {
+  function addAtCentre(kind: (typeof NODE_KINDS)[number]['kind'], module?: WasmModule) {
     const el = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     const p = el ? screenToFlowPosition({ x: el.left + el.width / 2, y: el.top + el.height / 2 }) : { x: 0, y: 0 };
-    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) }, settings: module ? { wasm: { module } } : undefined });
+    edit({ type: 'addNode', kind, position: { x: Math.round(p.x), y: Math.round(p.y) }, ...(module ? moduleNode(module) : {}) });
   }
 
   const tabs: [Tab, string][] = [['built-in', 'Built-in'], ['marketplace', 'Marketplace'], ['custom', 'Custom']];
@@ -69,13 +83,13 @@ export function Palette() {
               type="button"
               draggable
               data-testid={`palette-module-${m.name}`}
-              title={`Code Block running ${m.name} ${m.version}${witInputClass(m.wit) ? `, takes ${witInputClass(m.wit)}` : ''}. Drag onto the canvas, or press Enter to add.`}
-              onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, 'code'); e.dataTransfer.setData(PALETTE_MODULE_MIME, m.name); e.dataTransfer.effectAllowed = 'copy'; }}
-              onClick={() => addAtCentre('code', m.name)}
+              title={`Code Block running ${m.name} ${m.version}${m.payloadClasses ? `, takes ${m.payloadClasses.input.name}` : ''}. Drag onto the canvas, or press Enter to add.`}
+              onDragStart={(e) => { e.dataTransfer.setData(PALETTE_MIME, 'code'); e.dataTransfer.setData(PALETTE_MODULE_MIME, JSON.stringify(moduleNode(m))); e.dataTransfer.effectAllowed = 'copy'; }}
+              onClick={() => addAtCentre('code', m)}
               className="flex w-full cursor-grab flex-col rounded border border-slate-200 px-2 py-1.5 text-left text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             >
               <span><span aria-hidden className="mr-2">⌘</span>{m.name}</span>
-              <span className="text-xs text-slate-500">{m.version}{witInputClass(m.wit) ? ` · ${witInputClass(m.wit)}` : ''}</span>
+              <span className="text-xs text-slate-500">{m.version}{m.payloadClasses ? ` · ${m.payloadClasses.input.name}` : ''}</span>
             </button>
           ))}
       </div>

@@ -88,6 +88,19 @@ const BASE_NAMES: Record<NodeKind, string> = {
   tool: 'tool',
 };
 
+// Adds a payload class unless the flow has one of that name (an existing class is never
+// changed). For code blocks added from a module, whose WIT names its classes.
+export function ensurePayloadClass(doc: Document, name: string, fields: Record<string, string>): void {
+  let payloads = doc.get('payloads', true);
+  if (!isMap(payloads)) {
+    doc.set('payloads', doc.createNode({}));
+    payloads = doc.get('payloads', true);
+  }
+  const map = payloads as YAMLMap;
+  if (map.items.some((p) => scalarText(p.key) === name)) return;
+  map.set(name, doc.createNode(fields, { flow: true }));
+}
+
 // Adds a listener of `kind` with what the validator needs to accept it; returns its name.
 // `settings` adds kind-specific keys (a code block's `wasm: {module}` from the palette).
 export function addListener(doc: Document, kind: Exclude<NodeKind, 'trigger'>, wanted?: string, settings?: Record<string, unknown>): string {

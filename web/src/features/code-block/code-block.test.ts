@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { diagnosticsToMarkers, witForClass, witInputClass } from './code-block';
+import { diagnosticsToMarkers, witForClass } from './code-block';
 import { addListener, setNodeField, stringifyFlow } from '../canvas/yaml-edits';
 import { graphFromYaml, parseFlowYaml } from '../canvas/yaml-to-graph';
+import { applyEdit } from '../canvas/apply-edit';
+import { moduleNode } from '../canvas/palette';
+import type { WasmModule } from '../../api/modules.api';
 
 describe('code block', () => {
   it('puts each asc diagnostic at its line and column, spanning the word there', () => {
@@ -24,11 +27,6 @@ describe('code block', () => {
       'package nextra:code@0.1.0;\ninterface code {\n  record shout-request { text: string, times: s64, loud: bool }\n  handle: func(input: shout-request) -> shout-request;\n}\n',
     );
   });
-
-  it('names the payload class a module takes, from its WIT, for the palette', () => {
-    expect(witInputClass(witForClass('ShoutRequest', { text: 'string' }))).toBe('ShoutRequest');
-    expect(witInputClass('interface x { record a { b: string } }')).toBe('');
-  });
 });
 
 describe('code block node YAML', () => {
@@ -45,5 +43,24 @@ describe('code block node YAML', () => {
     const graph = graphFromYaml(text);
     if (!('graph' in graph)) throw new Error('YAML did not become a graph');
     expect(graph.graph.nodes.find((n) => n.id === name)?.kind).toBe('code');
+  });
+});
+
+describe('a module from the palette', () => {
+  it('adds a code block running it, with the payload classes its WIT declares', () => {
+    const flow = 'organism: { name: demo }\npayloads:\n  Request: { text: string }\nlisteners:\n  - name: start\n    payload_class: Request\n    handler: output\n';
+    const m = {
+      name: 'score',
+      payloadClasses: { input: { name: 'Review', fields: { text: 'string', stars: 'int' } }, output: { name: 'Request', fields: { text: 'string' } } },
+    } as unknown as WasmModule;
+    const r = applyEdit(flow, null, { type: 'addNode', kind: 'code', position: { x: 0, y: 0 }, ...moduleNode(m) });
+    const doc = YAML.parse(r.yaml);
+    expect(doc.payloads.Review).toEqual({ text: 'string', stars: 'int' });
+    expect(doc.payloads.Request).toEqual({ text: 'string' });  // an existing class is never changed
+    expect(doc.listeners.find((l: { name: string }) => l.name === r.nodeId)).toMatchObject({
+      handler: 'wasm',
+      payload_class: 'Review',
+      wasm: { module: 'score' },
+    });
   });
 });

@@ -73,13 +73,3 @@ export function diagnosticsToMarkers(diagnostics: BuildDiagnostic[], source: str
     });
 }
 
-// The payload class a module's WIT says `handle` takes (PascalCase of its input record), for
-// the palette; '' when the WIT names none.
-export function witInputClass(wit: string): string {
-  const m = /handle\s*:\s*func\s*\(\s*[\w-]+\s*:\s*([\w-]+)/.exec(wit);
-  if (!m) return '';
-  return m[1]
-    .split('-')
-    .map((w) => (w ? w[0].toUpperCase() + w.slice(1) : ''))
-    .join('');
-}
