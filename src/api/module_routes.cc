@@ -98,7 +98,9 @@ struct Upload {
 };
 
 // The three ways to send a module. Returns a 4xx response when the request is unusable.
-std::variant<Upload, Response> read_upload(const Request& req) {
+Response build_answer(const std::shared_ptr<const wasm::Sandbox>& sandbox, const Result<BuildResult>& built);
+
+std::variant<Upload, Response> read_upload(const Request& req, const ApiServices& s) {
   Upload up;
   const std::string type(req.header("Content-Type").value_or(""));
   auto query = [&](const char* key) { return req.query_param(key).value_or(""); };
@@ -136,14 +138,23 @@ std::variant<Upload, Response> read_upload(const Request& req) {
     if (!b64.ok()) return http::from_error(b64.error());
     auto source = optional_string(*body, "source", kMaxSourceBytes);
     if (!source.ok()) return http::from_error(source.error());
-    if (!*b64) {
-      return field_error("wasmBase64", *source ? "building AssemblyScript source needs POST /api/modules/build first; "
-                                                 "send its wasmBase64 with the source"
-                                               : "send the module as wasmBase64 (or as multipart/form-data)");
+    if (!*b64 && !*source) {
+      return field_error("wasmBase64", "send the module as wasmBase64, its AssemblyScript as source, or multipart/form-data");
     }
-    auto bytes = auth::base64_decode(**b64);
-    if (!bytes) return field_error("wasmBase64", "wasmBase64 is not valid base64");
-    up.bytes = std::move(*bytes);
+    if (*b64) {
+      auto bytes = auth::base64_decode(**b64);
+      if (!bytes) return field_error("wasmBase64", "wasmBase64 is not valid base64");
+      up.bytes = std::move(*bytes);
+    } else {
+      // Source only: built here like POST /api/modules/build (bounded: time, heap, two at
+      // once), on this io thread; a failed build answers its diagnostics and stores nothing.
+      if (!build_available(s.config.module_build)) {
+        return Response::error(503, "unavailable", "the AssemblyScript compiler is not installed");
+      }
+      auto built = build_assemblyscript(s.config.module_build, **source);
+      if (!built.ok() || !built->ok) return build_answer(s.wasm_sandbox, built);
+      up.bytes = std::move(built->wasm);
+    }
     up.source = *source;
   }
   if (!valid_name(up.name)) {
@@ -195,7 +206,7 @@ Response get_module(ApiServices& s, const Request& req, const Caller& c) {
 Response create_module(ApiServices& s, const Request& req, const Caller& c) {
   if (!s.wasm_sandbox || s.config.modules_dir.empty()) return unavailable();
   if (auto limited = check_module_limit(s, c.org)) return *limited;
-  auto read = read_upload(req);
+  auto read = read_upload(req, s);
   if (auto* r = std::get_if<Response>(&read)) return std::move(*r);
   Upload up = std::move(std::get<Upload>(read));
   if (up.bytes.size() > upload_limits().module_bytes) {

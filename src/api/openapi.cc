@@ -2078,7 +2078,7 @@ R"json(        "schema": {
     "requestBody": {"required": true, "content": {
       "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "version": {"type": "string"}, "wit": {"type": "string"}}}},
       "application/wasm": {"schema": {"type": "string", "format": "binary"}},
-      "application/json": {"schema": {"type": "object", "required": ["name", "wasmBase64"], "properties": {"name": {"type": "string"}, "version": {"type": "string", "default": "1.0.0"}, "wit": {"type": "string"}, "wasmBase64": {"type": "string"}, "source": {"type": "string", "description": "The AssemblyScript it was built from, kept for the editor."}}}}}},
+      "application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "version": {"type": "string", "default": "1.0.0"}, "wit": {"type": "string"}, "wasmBase64": {"type": "string"}, "source": {"type": "string", "description": "The AssemblyScript it was built from, kept for the editor; without wasmBase64 the server builds it (as POST /api/modules/build; 422 build_failed with the diagnostics when it does not compile)."}}}}}},
     "responses": {
      "201": {"description": "Stored.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WasmModule"}}}},
      "400": {"description": "invalid_argument, or invalid_module with the reason (and the WIT line and column).", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},

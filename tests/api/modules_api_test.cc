@@ -253,6 +253,15 @@ TEST_F(ModulesApi, AssemblyScriptSourceBuiltUploadedAndRunByAWebhook) {
   EXPECT_EQ(up.json["hasSource"], true);
   EXPECT_EQ(c.get("/api/modules/" + up.json["id"].get<std::string>()).json["source"], kShoutSource);
 
+  // The source alone is built and stored too; a source that does not compile stores nothing.
+  auto from_source = c.post("/api/modules", {{"name", "as-shout"}, {"version", "1.0.1"}, {"wit", kShoutWit}, {"source", kShoutSource}});
+  ASSERT_EQ(from_source.status, 201) << from_source.body;
+  EXPECT_EQ(from_source.json["hasSource"], true);
+  auto broken = c.post("/api/modules", {{"name", "as-broken"}, {"wit", kShoutWit}, {"source", "export function handle(): i64 { return nope; }"}});
+  EXPECT_EQ(broken.status, 422) << broken.body;
+  EXPECT_EQ(broken.code(), "build_failed");
+  EXPECT_EQ(c.get("/api/modules").json["total"], 2);
+
   auto test_run = c.post("/api/modules/" + up.json["id"].get<std::string>() + "/run", {{"payload", {{"text", "hi"}}}});
   ASSERT_EQ(test_run.status, 200) << test_run.body;
   EXPECT_EQ(test_run.json["output"]["text"], "HI!");
