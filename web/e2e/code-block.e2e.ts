@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { node, shot, useSession } from './session';
+import { createAdministrator, node, shot, useSession } from './session';
 
 // A code block from the editor, against a real server and its real AssemblyScript compiler:
 // add a Code Block, open its code, type an error and see it marked, fix it, build, deploy,
@@ -45,13 +45,7 @@ describe('the code block editor against a real nextra serve', () => {
   it('marks a build error, then builds, deploys and runs the fixed code', async () => {
     const { page } = session.browser;
     page.setDefaultTimeout(30_000);
-    const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(session.server.log());
-    expect(link, session.server.log()).not.toBeNull();
-    await page.goto(link![0]);
-    await page.fill('#name', 'Root');
-    await page.fill('#email', 'root@example.com');
-    await page.fill('#password', 'a long admin password');
-    await page.click('button[type=submit]');
+    await createAdministrator(session);
     await page.locator('h1', { hasText: 'Flows' }).waitFor();
 
     await page.fill('#new-flow-name', 'code flow');

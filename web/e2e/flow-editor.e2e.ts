@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { node, shot, useSession } from './session';
+import { createAdministrator, node, shot, useSession } from './session';
 
 // The whole path a new user takes, against a real server: sign up, build a flow on the
 // canvas, watch the YAML follow, edit the YAML and watch the canvas follow, save, start,
@@ -44,14 +44,7 @@ describe('the web UI against a real nextra serve', () => {
   it('opens the setup link that a fresh nextra serve prints and creates the administrator', async () => {
     const { page } = session.browser;
     page.setDefaultTimeout(20_000);
-    const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(session.server.log());
-    expect(link, session.server.log()).not.toBeNull();
-    await page.goto(link![0]);
-    await page.fill('#name', 'Root');
-    await page.fill('#email', 'root@example.com');
-    await page.fill('#password', 'a long admin password');
-    await page.click('button[type=submit]');
-    await page.locator('[data-testid="current-user"]', { hasText: 'root@example.com' }).waitFor();
+    await createAdministrator(session);
     await page.click('button:text-is("Log out")');
     await page.locator('a:text-is("Sign up")').first().waitFor();
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -32,3 +32,17 @@ export function useSession(): Session {
 
 export const shot = (page: Page, name: string) => page.screenshot({ path: `${SHOTS}/${name}.png` });
 export const node = (id: string) => `.react-flow__node[data-id="${id}"]`;
+
+// Opens the first-start link a fresh `nextra serve` prints and creates the administrator
+// (root@example.com), who is then logged in.
+export async function createAdministrator(session: Session): Promise<void> {
+  const { page } = session.browser;
+  const link = /https?:\/\/\S+\/setup\?token=\S+/.exec(session.server.log());
+  expect(link, session.server.log()).not.toBeNull();
+  await page.goto(link![0]);
+  await page.fill('#name', 'Root');
+  await page.fill('#email', 'root@example.com');
+  await page.fill('#password', 'a long admin password');
+  await page.click('button[type=submit]');
+  await page.locator('[data-testid="current-user"]', { hasText: 'root@example.com' }).waitFor();
+}
