@@ -70,6 +70,8 @@ u64 Z_envZ_kv_get(struct Z_env_instance_t* e, u32 p, u32 l) { u64 r = 0; if (H.k
 void Z_envZ_kv_set(struct Z_env_instance_t* e, u32 a, u32 b, u32 c, u32 d) { if (H.kv_set(e->ctx, a, b, c, d)) wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE); }
 void Z_envZ_abort(struct Z_env_instance_t* e, u32 a, u32 b, u32 c, u32 d) { H.abort_(e->ctx, a, b, c, d); wasm_rt_trap(WASM_RT_TRAP_UNREACHABLE); }
 void nextra_init(const nextra_host* h) { H = *h; wasm_rt_init(); Z_guest_init_module(); }
+/* Before dlclose: the runtime's function-type registry is heap memory of this object. */
+void nextra_fini(void) { wasm_rt_free(); }
 int nextra_new(void* ctx, s64 fuel, void** out) {
   box_t* b = (box_t*)calloc(1, sizeof(box_t));
   if (!b) return -1;
@@ -182,6 +184,7 @@ Status run_cc(std::vector<std::string> args, const std::filesystem::path& log, s
 struct Native {
   void* handle = nullptr;
   void (*init)(const HostTable*) = nullptr;
+  void (*fini)() = nullptr;
   int (*create)(void*, std::int64_t, void**) = nullptr;
   void (*destroy)(void*) = nullptr;
   std::int64_t* (*fuel)(void*) = nullptr;
@@ -192,6 +195,7 @@ struct Native {
   int (*free_fn)(void*, std::uint32_t, std::uint32_t) = nullptr;  // may be null
   std::mutex mu;
   ~Native() {
+    if (fini) fini();
     if (handle) ::dlclose(handle);
   }
 };
@@ -482,7 +486,7 @@ class AotSandbox final : public Sandbox {
       return Error::invalid("the ahead-of-time tier needs the exports handle, alloc and memory");
     }
     const std::string settings = "p" + std::to_string(limits.memory_pages) + "d" + std::to_string(limits.call_depth) +
-                                 (options_.meter ? "m" : "u") + "v1";
+                                 (options_.meter ? "m" : "u") + "v2";
     const std::string key = sha256_hex(bytes, settings);
     std::lock_guard lock(build_mu_);
     if (auto it = loaded_.find(key); it != loaded_.end()) {
@@ -548,6 +552,7 @@ class AotSandbox final : public Sandbox {
     if (!n->handle) return Error::make(ErrorCode::Internal, std::string("cannot load the compiled module: ") + ::dlerror());
     auto sym = [&](const char* name) { return ::dlsym(n->handle, name); };
     n->init = reinterpret_cast<decltype(n->init)>(sym("nextra_init"));
+    n->fini = reinterpret_cast<decltype(n->fini)>(sym("nextra_fini"));
     n->create = reinterpret_cast<decltype(n->create)>(sym("nextra_new"));
     n->destroy = reinterpret_cast<decltype(n->destroy)>(sym("nextra_delete"));
     n->fuel = reinterpret_cast<decltype(n->fuel)>(sym("nextra_fuel"));
@@ -556,7 +561,7 @@ class AotSandbox final : public Sandbox {
     n->alloc_nested = reinterpret_cast<decltype(n->alloc_nested)>(sym("nextra_alloc_nested"));
     n->handle_fn = reinterpret_cast<decltype(n->handle_fn)>(sym("nextra_handle"));
     n->free_fn = reinterpret_cast<decltype(n->free_fn)>(sym("nextra_free"));
-    if (!n->init || !n->create || !n->destroy || !n->fuel || !n->memory || !n->alloc || !n->alloc_nested || !n->handle_fn) {
+    if (!n->init || !n->fini || !n->create || !n->destroy || !n->fuel || !n->memory || !n->alloc || !n->alloc_nested || !n->handle_fn) {
       return Error::make(ErrorCode::Internal, "the compiled module lacks its entry points");
     }
     n->init(&kHostTable);
