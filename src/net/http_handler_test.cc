@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "http/server.h"
+#include "net/fetch_tool.h"
 #include "net/http_handler_config.h"
 #include "pump/pump_test_support.h"
 
@@ -61,6 +62,28 @@ listeners:
     payload_class: Plain
     handler: output
     description: Result
+  - name: fetch
+    payload_class: FetchRequest
+    handler: tool:fetch
+    description: Fetches a URL
+  # Starts with a FetchResponse whose status is -1 (asks fetch for the url); fetch answers
+  # this caller with the real FetchResponse, which goes to the output.
+  - name: asker
+    payload_class: FetchResponse
+    handler: branch
+    description: Asks fetch for a page
+    peers: [fetch, fetched]
+    branch:
+      rules:
+        - field: status_code
+          equals: -1
+          to: fetch
+          transform: { payload: FetchRequest, fields: { url: "{{ url }}", method: POST, headers: "X-City: {{ body }}" } }
+      default: fetched
+  - name: fetched
+    payload_class: FetchResponse
+    handler: output
+    description: What fetch answered
 )";
 
 class HttpHandlerTest : public ::testing::Test {
@@ -93,6 +116,7 @@ class HttpHandlerTest : public ::testing::Test {
   std::unique_ptr<pump::Pump> pump() {
     pump::PumpOptions o;
     o.handler_factories["http"] = make_http_handler_factory(client_);
+    o.handler_factories["tool:fetch"] = make_fetch_tool_factory(client_);
     return make_pump(flow_, std::move(o));
   }
 
@@ -128,6 +152,34 @@ TEST_F(HttpHandlerTest, ErrorStatusFailsTheExecutionWithoutTheSecret) {
   EXPECT_EQ(r.status, ExecutionStatus::Error);
   EXPECT_NE(r.error.find("404"), std::string::npos) << r.error;
   EXPECT_EQ(r.error.find("tok-SECRET-1234"), std::string::npos) << r.error;
+  p->shutdown();
+}
+
+TEST_F(HttpHandlerTest, FetchToolAnswersItsCallerWithTheResponse) {
+  auto p = pump();
+  ASSERT_TRUE(p);
+  const std::string base = flow_.substr(flow_.find("http://127.0.0.1:"), std::string("http://127.0.0.1:").size() + 5);
+  auto via = run(*p, "asker", "<FetchResponse><Url>" + base + "/weather/Bergen</Url><StatusCode>-1</StatusCode><Body>Bergen</Body><ContentType/><Error/></FetchResponse>");
+  ASSERT_EQ(via.status, ExecutionStatus::Success) << via.error;
+  std::string xml = output_xml(via);
+  EXPECT_NE(xml.find("<StatusCode>200</StatusCode>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("cold in Bergen"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<ContentType>application/json"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<Error></Error>"), std::string::npos) << xml;
+  p->shutdown();
+}
+
+TEST_F(HttpHandlerTest, FetchToolRefusesPrivateAddressesAfterResolution) {
+  HttpClientOptions o;  // no allowlist: the administrator allowed nothing private
+  client_ = std::shared_ptr<HttpClient>(std::move(HttpClient::create(o)).value());
+  auto p = pump();
+  ASSERT_TRUE(p);
+  // `localhost` is a name that resolves to 127.0.0.1: refused after DNS, answered as an error.
+  auto via = run(*p, "asker", "<FetchResponse><Url>http://localhost:9/x</Url><StatusCode>-1</StatusCode><Body/><ContentType/><Error/></FetchResponse>");
+  ASSERT_EQ(via.status, ExecutionStatus::Success) << via.error;
+  std::string xml = output_xml(via);
+  EXPECT_NE(xml.find("<StatusCode>0</StatusCode>"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("blocked"), std::string::npos) << xml;
   p->shutdown();
 }
 

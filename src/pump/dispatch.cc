@@ -99,7 +99,7 @@ void Pump::Impl::process(Message msg) {
   if (!handler.is_async()) {
     HandlerOutcome outcome;
     try {
-      outcome = handler.handle(HandlerContext{msg, listener, self_call});
+      outcome = handler.handle(HandlerContext{msg, listener, self_call, backend_.get()});
     } catch (const std::exception& e) {
       outcome.error = Error::make(ErrorCode::Internal, std::string("crashed: ") + e.what());
     } catch (...) {
@@ -178,12 +178,15 @@ void Pump::Impl::process(Message msg) {
   });
   const Message& m = pending->msg;
   try {
-    handler.handle_async(HandlerContext{m, listener, self_call}, [this, pending, idx, release_gate](HandlerOutcome outcome) {
+    handler.handle_async(HandlerContext{m, listener, self_call, backend_.get()},
+                         [this, pending, idx, release_gate, gate = callbacks_](HandlerOutcome outcome) {
       if (pending->done.exchange(true)) return;
+      if (!gate->enter()) return;  // the pump has shut down
       timers_.cancel(pending->timer);
       on_outcome(pending->msg, static_cast<size_t>(idx), std::move(outcome));
       release_gate();
       message_done(pending->msg.execution);
+      gate->leave();
     });
   } catch (const std::exception& e) {
     if (!pending->done.exchange(true)) {
@@ -213,7 +216,7 @@ void Pump::Impl::on_outcome(const Message& msg, std::size_t listener_index, Hand
     complete_locked(exec, ExecutionStatus::Success, std::move(outcome.output), {});
     return;
   }
-  if (outcome.emissions.empty()) {
+  if (outcome.emissions.empty() && !outcome.waiting) {
     each_observer([&](Observer& o) { o.on_thread_completed(exec, msg.thread); });
   }
   for (auto& e : outcome.emissions) {
@@ -260,7 +263,7 @@ void Pump::Impl::emit_locked(Execution& exec, const Message& in, const std::stri
       return;
     }
     const auto& target = listeners_[static_cast<size_t>(tidx)];
-    if (target.payload_class != e.payload->record.cls) {
+    if (target.payload_class != e.payload->record.cls && !target.any_response_class) {
       raise_error_locked(exec, exec_ptr, sender, in.thread, depth, kErrValidation,
                          "'" + sender + "' responded with " + e.payload->class_name() + " but its caller '" + target.name +
                              "' accepts " + target.payload_class->name);

@@ -6,6 +6,7 @@
 
 #include "handlers/branch.h"
 #include "handlers/calculate.h"
+#include "handlers/convert.h"
 #include "handlers/transform.h"
 #include "pump/pump_impl.h"
 
@@ -83,13 +84,15 @@ class BranchHandler final : public Handler {
   handlers::CompiledBranch b_;
 };
 
-// tool:calculate answers its caller, like every native tool (spec §10).
-class CalculateHandler final : public Handler {
+// The native tools that need nothing outside the engine (tool:calculate, tool:convert)
+// answer their caller, like every native tool (spec §10).
+class NativeToolHandler final : public Handler {
  public:
-  explicit CalculateHandler(const schema::Schema& schema) : schema_(schema) {}
+  using Run = Result<schema::PayloadPtr> (*)(const schema::Payload&, const schema::Schema&);
+  NativeToolHandler(const schema::Schema& schema, Run run) : schema_(schema), run_(run) {}
   HandlerOutcome handle(const HandlerContext& ctx) override {
     HandlerOutcome o;
-    auto out = handlers::calculate_response(*ctx.message.payload, schema_);
+    auto out = run_(*ctx.message.payload, schema_);
     if (!out.ok()) {
       o.error = out.take_error();
       return o;
@@ -100,6 +103,17 @@ class CalculateHandler final : public Handler {
 
  private:
   const schema::Schema& schema_;
+  Run run_;
+};
+
+struct NativeTool {
+  std::string_view handler;
+  std::string_view accepts;
+  NativeToolHandler::Run run;
+};
+constexpr NativeTool kNativeTools[] = {
+    {"tool:calculate", schema::kCalculate, &handlers::calculate_response},
+    {"tool:convert", schema::kConvertRequest, &handlers::convert_response},
 };
 
 }  // namespace
@@ -187,15 +201,18 @@ void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
     } else if (ls.handler == "branch" && ls.branch) {
       auto b = handlers::CompiledBranch::compile(*ls.branch, schema, info.payload_class, diags);
       if (b.ok()) handler = std::make_unique<BranchHandler>(std::move(b).value());
-    } else if (ls.handler == "tool:calculate") {
-      if (info.payload_class->name != schema::kCalculate) {
+    } else if (auto tool = std::find_if(std::begin(kNativeTools), std::end(kNativeTools),
+                                        [&](const NativeTool& t) { return t.handler == ls.handler; });
+               tool != std::end(kNativeTools)) {
+      if (info.payload_class->name != tool->accepts) {
         add_diag(diags, Diagnostic::Severity::Error, kind_pos, field + ".payload_class",
-                 "listener '" + ls.name + "': tool:calculate accepts Calculate, not " + info.payload_class->name);
+                 "listener '" + ls.name + "': " + ls.handler + " accepts " + std::string(tool->accepts) + ", not " +
+                     info.payload_class->name);
       } else {
-        handler = std::make_unique<CalculateHandler>(schema);
+        handler = std::make_unique<NativeToolHandler>(schema, tool->run);
       }
     } else {
-      // llm, http, wasm, memory, tool:fetch/keyvalue/convert and flow:<id> arrive with the
+      // llm, http, wasm, memory, tool:fetch/keyvalue and flow:<id> arrive with the
       // gateway, runtime and sandbox issues; a flow using them validates but cannot run here yet.
       add_diag(diags, checking_only_ ? Diagnostic::Severity::Warning : Diagnostic::Severity::Error, kind_pos, field + ".handler",
                "listener '" + ls.name + "': handler '" + ls.handler + "' cannot run in this version of the engine yet");
@@ -207,6 +224,7 @@ void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
       if (diag.message.rfind("listener '", 0) != 0) diag.message = "listener '" + ls.name + "': " + diag.message;
     }
     if (!handler) handler = std::make_unique<PrimitiveHandler>();
+    info.any_response_class = handler->accepts_any_response();
     add(std::move(info), std::move(handler));
   }
 

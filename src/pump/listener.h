@@ -25,14 +25,20 @@ struct ListenerInfo {
   bool agent = false;
   bool broadcast = false;
   bool system = false;  // system.* primitives: exempt from peer rules
+  // Responses of any class reach it (an agent reads its peers' answers as tool results).
+  bool any_response_class = false;
   std::vector<std::string> peers;
   std::chrono::milliseconds timeout{30000};
 };
+
+class SharedBackend;
 
 struct HandlerContext {
   const Message& message;
   const ListenerInfo& listener;
   bool is_self_call = false;  // the sender is this listener itself (self-iteration)
+  // The pump's context buffers (read-only use: an agent's history is its thread's buffer).
+  const SharedBackend* backend = nullptr;
 };
 
 // One message a handler wants sent. Exactly one of: `respond` (answer whoever called this
@@ -48,6 +54,9 @@ struct HandlerOutcome {
   std::vector<Emission> emissions;
   schema::PayloadPtr output;   // set by `output` listeners: ends the execution with this result
   std::optional<Error> error;  // becomes a SystemError to the sender of the message
+  // Nothing to send yet, but the thread goes on: replies to messages this listener sent
+  // earlier are still on their way (an agent waiting for the rest of its parallel tool calls).
+  bool waiting = false;
 };
 
 class Handler {
@@ -69,6 +78,10 @@ class Handler {
   // True when a SystemError addressed to this listener is something it can act on (an LLM
   // agent retries; collectors record the failure). Otherwise such an error fails the execution.
   virtual bool handles_errors() const { return false; }
+
+  // True when answers sent back to this listener by `respond` may be of any payload class,
+  // not only its own (an LLM agent gets each peer's answer as a tool result).
+  virtual bool accepts_any_response() const { return false; }
 };
 
 }  // namespace nextra::pump

@@ -108,6 +108,7 @@ void Pump::Impl::shutdown() {
     if (w.joinable()) w.join();
   }
   timers_.stop();
+  callbacks_->close();
   // Whatever did not finish in the drain window is cancelled, so waiters are released.
   std::vector<std::shared_ptr<Execution>> left;
   {

@@ -154,6 +154,31 @@ class Pump::Impl {
   std::vector<std::thread> workers_;
 
   TimerQueue timers_;
+  // Asynchronous handlers call back on their own threads, possibly while the pump shuts
+  // down; shutdown closes this gate and waits for callbacks already inside to leave, and
+  // later callbacks do nothing (they hold the gate, not the pump).
+  struct CallbackGate {
+    std::mutex mu;
+    std::condition_variable idle;
+    bool open = true;
+    int inside = 0;
+    bool enter() {
+      std::lock_guard lock(mu);
+      if (!open) return false;
+      ++inside;
+      return true;
+    }
+    void leave() {
+      std::lock_guard lock(mu);
+      if (--inside == 0) idle.notify_all();
+    }
+    void close() {
+      std::unique_lock lock(mu);
+      open = false;
+      idle.wait(lock, [&] { return inside == 0; });
+    }
+  };
+  std::shared_ptr<CallbackGate> callbacks_ = std::make_shared<CallbackGate>();
   std::atomic<bool> running_{false};
   std::atomic<bool> shut_down_{false};
   std::atomic<std::uint64_t> next_execution_id_{1};

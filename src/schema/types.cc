@@ -60,6 +60,16 @@ Field builtin_field(std::string name, TypeKind kind, std::string xml_name = {}) 
   return f;
 }
 
+// optional<kind>: the native tools' inputs the library gives defaults (an LLM's tool call may
+// leave them out).
+Field builtin_optional(std::string name, TypeKind kind) {
+  Field f = builtin_field(std::move(name), TypeKind::Optional);
+  auto element = std::make_shared<TypeRef>();
+  element->kind = kind;
+  f.type.element = std::move(element);
+  return f;
+}
+
 PayloadClass builtin(std::string_view name, std::vector<Field> fields) {
   PayloadClass c;
   c.name = std::string(name);
@@ -155,6 +165,24 @@ Schema::Schema() {
   b.push_back(builtin(kCalculate, {builtin_field("expression", K::String)}));
   b.push_back(builtin(kCalculateResult, {builtin_field("expression", K::String), builtin_field("result", K::String),
                                          builtin_field("error", K::String)}));
+  // FetchRequest.headers: "Key: Value" lines, as the library's fetch tool takes them.
+  b.push_back(builtin(kFetchRequest, {builtin_field("url", K::String), builtin_optional("method", K::String),
+                                      builtin_optional("body", K::String), builtin_optional("headers", K::String),
+                                      builtin_optional("timeout", K::Int)}));
+  b.push_back(builtin(kFetchResponse, {builtin_field("url", K::String), builtin_field("status_code", K::Int),
+                                       builtin_field("body", K::String), builtin_field("content_type", K::String),
+                                       builtin_field("error", K::String)}));
+  // ConvertRequest.operation: xml_to_json | json_to_xml | xpath (expression = the XPath).
+  b.push_back(builtin(kConvertRequest, {builtin_field("operation", K::String), builtin_field("input", K::String),
+                                        builtin_optional("expression", K::String)}));
+  b.push_back(builtin(kConvertResponse, {builtin_field("operation", K::String), builtin_field("output", K::String),
+                                         builtin_field("error", K::String)}));
+  // KeyValueRequest.operation: get | set | delete; value is JSON text; ttl_seconds 0 = forever.
+  b.push_back(builtin(kKeyValueRequest, {builtin_field("operation", K::String), builtin_field("key", K::String),
+                                         builtin_optional("value", K::String), builtin_optional("namespace", K::String),
+                                         builtin_optional("ttl_seconds", K::Int)}));
+  b.push_back(builtin(kKeyValueResponse, {builtin_field("key", K::String), builtin_field("value", K::String),
+                                          builtin_field("found", K::Bool), builtin_field("error", K::String)}));
   for (auto& c : b) {
     auto name = c.name;
     classes_.emplace(name, std::make_unique<PayloadClass>(std::move(c)));

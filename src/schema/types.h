@@ -95,5 +95,12 @@ inline constexpr std::string_view kSequenceComplete = "SequenceComplete";
 inline constexpr std::string_view kSequenceError = "SequenceError";
 inline constexpr std::string_view kCalculate = "Calculate";
 inline constexpr std::string_view kCalculateResult = "CalculateResult";
+// The other native tools (spec §10): tool:fetch, tool:convert, tool:keyvalue.
+inline constexpr std::string_view kFetchRequest = "FetchRequest";
+inline constexpr std::string_view kFetchResponse = "FetchResponse";
+inline constexpr std::string_view kConvertRequest = "ConvertRequest";
+inline constexpr std::string_view kConvertResponse = "ConvertResponse";
+inline constexpr std::string_view kKeyValueRequest = "KeyValueRequest";
+inline constexpr std::string_view kKeyValueResponse = "KeyValueResponse";
 
 }  // namespace nextra::schema
