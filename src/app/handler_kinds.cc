@@ -2,7 +2,13 @@
 
 #include <cstdlib>
 
+#include <nlohmann/json.hpp>
+
+#include "agent/agent_handler.h"
 #include "host/module_files.h"
+#include "llm/config.h"
+#include "llm/gateway.h"
+#include "net/fetch_tool.h"
 #include "net/http_client.h"
 #include "net/http_handler.h"
 #include "wasm/aot_sandbox.h"
@@ -38,6 +44,44 @@ class WasmHost final : public wasm::HostServices {
  private:
   std::shared_ptr<net::HttpClient> http_;
 };
+
+// The flow's LLM gateway from its `llm:` section (secrets already resolved by the runtime),
+// shared by its agents; none without the section, so an agent then fails with a clear message.
+std::shared_ptr<agent::AgentServices> agent_services(const runtime::FlowContext& ctx, const OutsideWorld& world) {
+  auto services = std::make_shared<agent::AgentServices>();
+  services->conversations = std::make_shared<agent::Conversations>();
+  if (ctx.observers) ctx.observers->push_back(services->conversations);
+  if (ctx.publish) {
+    services->on_text = [publish = ctx.publish](const std::string& execution_id, const std::string& agent,
+                                                const std::string& thread, std::string_view text) {
+      publish(execution_id, "token",
+              nlohmann::json{{"executionId", execution_id}, {"listener", agent}, {"thread", thread}, {"text", text}}.dump());
+    };
+  }
+  if (!ctx.spec) return services;
+  auto section = ctx.spec->sections.find("llm");
+  if (section == ctx.spec->sections.end()) return services;
+  auto config = llm::parse_llm_config(section->second);
+  if (!config.ok()) {
+    services->no_gateway = "the flow's llm: section is invalid: " + config.error().message;
+    return services;
+  }
+  llm::GatewayOptions o;
+  o.config = std::move(config).value();
+  o.http = world.http;
+  o.prices = llm::builtin_prices();
+  o.max_tokens_per_thread = ctx.spec->max_tokens_per_thread;
+  auto gateway = llm::Gateway::create(std::move(o));
+  if (!gateway.ok()) {
+    services->no_gateway = "the flow's LLM gateway cannot start: " + gateway.error().message;
+    return services;
+  }
+  services->gateway = std::shared_ptr<llm::Gateway>(std::move(gateway).value());
+  services->conversations->on_execution_end([g = std::weak_ptr<llm::Gateway>(services->gateway)](const std::string& id) {
+    if (auto gw = g.lock()) gw->forget_thread(id);
+  });
+  return services;
+}
 
 }  // namespace
 
@@ -77,6 +121,8 @@ runtime::HandlerKinds make_handler_kinds(OutsideWorld world) {
   return [world, sandbox, aot, host, http_factory](const runtime::FlowContext& ctx) {
     std::map<std::string, pump::HandlerFactory> kinds;
     kinds["http"] = http_factory;
+    kinds["tool:fetch"] = net::make_fetch_tool_factory(world.http);
+    kinds["llm"] = agent::make_agent_handler_factory(agent_services(ctx, world), ctx.spec);
     wasm::HandlerOptions wo;
     wo.sandbox = sandbox;
     wo.aot_sandbox = aot;

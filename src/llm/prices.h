@@ -34,4 +34,7 @@ class PriceTable {
   std::vector<Entry> entries_;
 };
 
+// data/llm_prices.json as it was at build time.
+const PriceTable& builtin_prices();
+
 }  // namespace nextra::llm

@@ -37,8 +37,14 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
   options.workers = workers;
   flow::Diagnostics diags;
   if (inst->hooks_.handler_kinds) {
-    options.handler_factories =
-        inst->hooks_.handler_kinds(FlowContext{inst->org_id_, inst->flow_id_, spec.get(), &inst->observers_});
+    FlowContext ctx{inst->org_id_, inst->flow_id_, spec.get(), &inst->observers_, {}};
+    if (inst->hooks_.logs) {
+      ctx.publish = [logs = inst->hooks_.logs, org = inst->org_id_, flow = inst->flow_id_, now = inst->hooks_.now_ms](
+                        const std::string& execution_id, const std::string& type, std::string data) {
+        logs->publish(org, flow, execution_id, type, std::move(data), now());
+      };
+    }
+    options.handler_factories = inst->hooks_.handler_kinds(ctx);
   }
   auto backend = inst->hooks_.make_backend ? inst->hooks_.make_backend(*spec) : pump::make_memory_backend();
   auto pump = pump::Pump::create(spec, options, std::move(backend), &diags);

@@ -22,6 +22,8 @@ struct FlowContext {
   // Observers the handlers need on the flow's pump (a code block's per-thread instances go
   // when their thread completes); kept alive and added by the runtime.
   std::vector<std::shared_ptr<pump::Observer>>* observers = nullptr;
+  // Publishes a live event of an execution (an agent's streamed text); may be empty.
+  std::function<void(const std::string& execution_id, const std::string& type, std::string data)> publish;
 };
 // Makes the handler factories of the kinds that need the outside world (llm, http, wasm) for
 // one flow; they win over the engine's built-ins. Empty = built-ins only.
