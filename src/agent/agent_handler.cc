@@ -390,6 +390,8 @@ std::string system_prompt(const std::string& agent, const flow::ListenerSpec& l,
 
 pump::HandlerFactory make_agent_handler_factory(std::shared_ptr<AgentServices> services, const flow::OrganismSpec* spec) {
   return [services, spec](const flow::ListenerSpec& l, const schema::Schema& schema) -> Result<std::unique_ptr<pump::Handler>> {
+    // A flow whose agents could never call a model does not start (the caller sees why).
+    if (!services->gateway) return Error::invalid(services->no_gateway);
     NEXTRA_ASSIGN_OR_RETURN(auto config, parse_agent_config(l, schema));
     std::vector<PeerTool> peers = spec ? peer_tools(l, *spec, schema) : std::vector<PeerTool>{};
     std::string prompt = system_prompt(l.name, l, config, peers);

@@ -27,7 +27,8 @@
 namespace nextra::agent {
 
 struct AgentServices {
-  // The flow's gateway (from its `llm:` section); null: every call fails with `no_gateway`.
+  // The flow's gateway (from its `llm:` section); null: agents cannot be made (`no_gateway`
+  // says why), so the flow does not start.
   std::shared_ptr<llm::Gateway> gateway;
   std::string no_gateway = "the flow has no llm: section";
   std::shared_ptr<Conversations> conversations;  // must be added to the pump as an observer

@@ -269,6 +269,19 @@ TEST_F(AgentTest, TheThreadBudgetStopsTheAgent) {
   EXPECT_EQ(server_.calls("b"), 0);
 }
 
+TEST_F(AgentTest, AFlowWithAgentsButNoGatewayDoesNotStart) {
+  auto spec = load_spec(std::string(kPayloads) + kSolver);
+  ASSERT_TRUE(spec);
+  auto services = std::make_shared<AgentServices>();
+  services->conversations = std::make_shared<Conversations>();
+  pump::PumpOptions o;
+  o.handler_factories["llm"] = make_agent_handler_factory(services, spec.get());
+  flow::Diagnostics diags;
+  auto p = pump::Pump::create(spec, std::move(o), nullptr, &diags);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.error().message.find("listener 'solver': the flow has no llm: section"), std::string::npos) << p.error().message;
+}
+
 TEST_F(AgentTest, ABadAgentSettingNamesItsField) {
   auto spec = load_spec(std::string(kPayloads) + R"(
 listeners:

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/handler_kinds.h"
 #include "cli/commands.h"
 #include "flow/loader.h"
 #include "pump/pump.h"
@@ -130,11 +131,22 @@ int run_command(const std::vector<std::string>& argv) {
   auto spec = std::make_shared<const flow::OrganismSpec>(std::move(*loaded.organism));
   pump::PumpOptions options;
   options.workers = args.workers;
+  // The kinds that reach the outside world (llm agents, http, tool:fetch), through the same
+  // SSRF-safe client as the server (NEXTRA_OUTBOUND_ALLOWLIST); no store, so no WASM modules.
+  std::vector<std::shared_ptr<pump::Observer>> handler_observers;
+  auto outbound = app::make_outbound_client(app::outbound_allowlist_from_env());
+  if (!outbound.ok()) {
+    std::fprintf(stderr, "nextra run: NEXTRA_OUTBOUND_ALLOWLIST: %s\n", outbound.error().message.c_str());
+    return kExitBadInput;
+  }
+  runtime::FlowContext ctx{"", "", spec.get(), &handler_observers, {}};
+  options.handler_factories = app::make_handler_kinds(app::OutsideWorld{nullptr, *outbound, {}})(ctx);
   flow::Diagnostics diags;
   auto created = pump::Pump::create(spec, options, nullptr, &diags);
   for (const auto& d : diags) std::fprintf(stderr, "%s\n", flow::format_diagnostic(args.file, d).c_str());
   if (!created.ok()) return kExitBadInput;
   auto& pump = **created;
+  for (const auto& o : handler_observers) pump.add_observer(o.get());
 
   schema::PayloadPtr payload;
   std::string envelope;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "schema/types.h"
+#include "xml/document.h"
 
 namespace nextra::handlers {
 namespace {
@@ -126,7 +127,7 @@ DocPtr parse_xml(std::string_view input, std::string* error) {
     *error = "DOCTYPE declarations are not allowed";
     return nullptr;
   }
-  xmlInitParser();
+  xml::init();  // also refuses every external entity / DTD URL process-wide
   int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
 #if LIBXML_VERSION >= 21300
   options |= XML_PARSE_NO_XXE;

@@ -402,12 +402,14 @@ Result<std::unique_ptr<Gateway>> Gateway::create(GatewayOptions options) {
   }
   impl->budgets = std::make_unique<ThreadBudgets>(options.max_tokens_per_thread, options.on_budget_warning);
   impl->options = std::move(options);
-  Impl* raw = impl.get();
-  for (int i = 0; i < raw->options.workers; ++i) raw->workers.emplace_back([raw] { raw->worker_loop(); });
-  return std::unique_ptr<Gateway>(new Gateway(std::move(impl)));
+  // Each worker keeps the state alive: a callback may drop the last reference to the gateway
+  // on a worker (an agent whose pump is gone), and that worker must outlive the destructor.
+  std::shared_ptr<Impl> shared(std::move(impl));
+  for (int i = 0; i < shared->options.workers; ++i) shared->workers.emplace_back([shared] { shared->worker_loop(); });
+  return std::unique_ptr<Gateway>(new Gateway(std::move(shared)));
 }
 
-Gateway::Gateway(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Gateway::Gateway(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Gateway::~Gateway() {
   {
@@ -418,7 +420,11 @@ Gateway::~Gateway() {
   impl_->cv.notify_all();
   impl_->sleep_cv.notify_all();
   for (auto& b : impl_->backends) b->limit.notify_all();
-  for (auto& t : impl_->workers) t.join();
+  for (auto& t : impl_->workers) {
+    // Destroyed from one of its own workers' callbacks: that worker finishes on its own.
+    if (t.get_id() == std::this_thread::get_id()) t.detach();
+    else t.join();
+  }
 }
 
 Status Gateway::complete_async(CompletionRequest request, CompletionCallback done, TokenCallback on_token) {

@@ -89,8 +89,8 @@ class Gateway {
 
  private:
   struct Impl;
-  explicit Gateway(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Gateway(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
 };
 
 // Rough prompt size: characters / 4 over every message and tool definition, at least 100
