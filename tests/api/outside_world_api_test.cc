@@ -6,6 +6,7 @@
 
 #include "api_fixture.h"
 #include "http/server.h"
+#include "llm/scripted_provider.h"
 
 namespace nextra::apitest {
 namespace {
@@ -72,6 +73,59 @@ TEST_F(OutsideWorldApi, HttpNodeReachesAnAllowlistedServer) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.json["output"]["summary"], "cold in Oslo");
   EXPECT_EQ(r.json["output"]["status"], 200);
+}
+
+// An agent flow end to end: webhook → agent → the flow's gateway → a provider speaking the
+// OpenAI API on loopback → the agent's final text to the output, its text streamed as
+// `token` events of the execution in the flow's logs.
+TEST_F(OutsideWorldApi, AgentFlowAnswersAWebhookAndStreamsItsText) {
+  llm::testing::ScriptedProviderServer provider;
+  ASSERT_NE(provider.port(), 0);
+  provider.script("main", {llm::testing::Reply::text_reply("The quick fox")});
+  options.outbound_allowlist = {"127.0.0.1"};
+  start();
+  const std::string yaml = R"(organism:
+  name: poet
+llm:
+  default_model: test-model
+  backends:
+    - name: main
+      provider: openai-compatible
+      base_url: ")" + provider.base_url("main", llm::WireFormat::OpenAi) + R"("
+payloads:
+  CityQuery:
+    city: string
+  Poem:
+    text: string
+listeners:
+  - name: poet
+    payload_class: CityQuery
+    handler: llm
+    agent: true
+    description: Writes a poem about a city
+    prompt: Write a short poem.
+    peers: [done]
+  - name: done
+    payload_class: Poem
+    handler: output
+    description: The poem
+)";
+  Client c = user("ada@example.com");
+  auto flow = create_flow(c, "poet", yaml);
+  auto t = c.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", R"({"city":"Oslo"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["output"]["text"], "The quick fox");
+  ASSERT_EQ(provider.calls("main"), 1);
+  EXPECT_NE(provider.received("main")[0].body.dump().find("Oslo"), std::string::npos);
+  auto logs = c.get("/api/flows/" + flow + "/logs");
+  ASSERT_EQ(logs.status, 200) << logs.body;
+  std::string streamed;
+  for (const auto& ev : logs.json["items"]) {
+    if (ev["type"] == "token") streamed += ev.dump();
+  }
+  EXPECT_NE(streamed.find("quick"), std::string::npos) << logs.body;
 }
 
 TEST_F(OutsideWorldApi, HttpNodeToAPrivateAddressIsBlockedByDefault) {
