@@ -107,6 +107,9 @@ function KindSettings({ node, l, facts, set, edit }: { node: FlowNode; l: Record
           <Field label="Prompt" value={str(l.prompt)} onCommit={set(['prompt'])} multiline />
           <Field label="Model" value={str(l.model)} onCommit={set(['model'])} placeholder="default model" />
           <Field label="Temperature" value={str(l.temperature)} onCommit={(v) => set(['temperature'])(v === '' ? undefined : Number(v))} />
+          {/* llm.respond: the class a final text answer goes back to the caller in; llm.mode: xml for models without tool calling */}
+          <Select label="Answers its caller with" value={str(rec(l.llm).respond)} options={['', ...Object.keys(facts.classes)]} onCommit={(v) => set(['llm', 'respond'])(v === '' ? undefined : v)} />
+          <Select label="Mode" value={str(rec(l.llm).mode) || 'tools'} options={['tools', 'xml']} onCommit={(v) => set(['llm', 'mode'])(v === 'tools' ? undefined : v)} />
         </>
       );
     case 'http': {
