@@ -163,33 +163,28 @@ class AgentCore : public std::enable_shared_from_this<AgentCore> {
     lock.unlock();
 
     auto self = shared_from_this();
+    // Streamed text goes out in chunks; without a listener for it the call does not stream.
     llm::TokenCallback on_token;
+    auto buffered = std::make_shared<std::string>();
     if (services_->on_text) {
-      auto buffered = std::make_shared<std::string>();
       on_token = [self, turn, buffered](std::string_view text) {
         buffered->append(text);
-        if (buffered->size() >= kTextChunk || text.find('\n') != std::string_view::npos) {
-          self->services_->on_text(turn->execution_id, turn->agent, turn->thread, *buffered);
-          buffered->clear();
-        }
+        if (buffered->size() >= kTextChunk || text.find('\n') != std::string_view::npos) self->publish(*turn, *buffered);
       };
-      auto flush = [self, turn, buffered] {
-        if (!buffered->empty()) self->services_->on_text(turn->execution_id, turn->agent, turn->thread, *buffered);
-        buffered->clear();
-      };
-      auto queued = services_->gateway->complete_async(
-          std::move(req),
-          [self, conv, turn, flush](Result<llm::CompletionResponse> r) {
-            flush();
-            self->on_answer(conv, turn, std::move(r));
-          },
-          on_token);
-      if (!queued.ok()) on_answer(conv, turn, queued.take_error());
-      return;
     }
     auto queued = services_->gateway->complete_async(
-        std::move(req), [self, conv, turn](Result<llm::CompletionResponse> r) { self->on_answer(conv, turn, std::move(r)); });
+        std::move(req),
+        [self, conv, turn, buffered](Result<llm::CompletionResponse> r) {
+          self->publish(*turn, *buffered);
+          self->on_answer(conv, turn, std::move(r));
+        },
+        std::move(on_token));
     if (!queued.ok()) on_answer(conv, turn, queued.take_error());
+  }
+
+  void publish(const Turn& turn, std::string& text) {
+    if (!text.empty() && services_->on_text) services_->on_text(turn.execution_id, turn.agent, turn.thread, text);
+    text.clear();
   }
 
   void on_answer(const std::shared_ptr<Conversation>& conv, const std::shared_ptr<Turn>& turn, Result<llm::CompletionResponse> r) {

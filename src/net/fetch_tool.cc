@@ -3,6 +3,7 @@
 #include <set>
 
 #include "auth/tokens.h"
+#include "xml/escape.h"
 
 namespace nextra::net {
 namespace {
@@ -12,19 +13,6 @@ constexpr std::size_t kMaxBody = 10 * 1024 * 1024;
 std::string field(const schema::Payload& p, const char* name) {
   const schema::Value* v = p.record.get(name);
   return v && !v->is_null() ? v->to_text() : std::string();
-}
-
-bool valid_utf8(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int n = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xE ? 2 : (c >> 3) == 0x1E ? 3 : -1;
-    if (n < 0) return false;
-    for (int k = 1; k <= n; ++k) {
-      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    }
-    i += static_cast<std::size_t>(n) + 1;
-  }
-  return true;
 }
 
 pump::HandlerOutcome answer(const schema::PayloadClass* cls, std::string url, int status, std::string body,
@@ -46,7 +34,11 @@ class FetchTool final : public pump::Handler {
   FetchTool(std::shared_ptr<HttpClient> client, const schema::PayloadClass* response)
       : client_(std::move(client)), response_(response) {}
   bool is_async() const override { return true; }
-  pump::HandlerOutcome handle(const pump::HandlerContext&) override { return {}; }
+  pump::HandlerOutcome handle(const pump::HandlerContext&) override {
+    pump::HandlerOutcome o;
+    o.error = Error::make(ErrorCode::Internal, "tool:fetch runs asynchronously");
+    return o;
+  }
 
   void handle_async(const pump::HandlerContext& ctx, std::function<void(pump::HandlerOutcome)> done) override {
     const schema::Payload& in = *ctx.message.payload;
@@ -81,7 +73,8 @@ class FetchTool final : public pump::Handler {
     Status queued = client_->send_async(std::move(r), [cls = response_, url = field(in, "url"), done](Result<HttpResponse> got) {
       if (!got.ok()) return done(answer(cls, url, 0, "", "", got.error().message));
       std::string body = std::move(got->body);
-      if (!valid_utf8(body)) body = auth::base64_encode(body);
+      // Only text a payload can carry stays text (UTF-8 of XML characters); the rest is base64.
+      if (!xml::is_valid_xml_text(body)) body = auth::base64_encode(body);
       done(answer(cls, got->url.empty() ? url : got->url, got->status, std::move(body), got->header("Content-Type").value_or(""), ""));
     });
     if (!queued.ok()) done(answer(response_, field(in, "url"), 0, "", "", queued.error().message));

@@ -90,6 +90,7 @@ class HttpHandlerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     http::Router r;
+    r.post("/raw", [](const http::Request&) { return http::Response::text(200, std::string("a\x01" "b", 3), "application/octet-stream"); });
     r.post("/weather/{city}", [this](const http::Request& req) {
       {
         std::lock_guard lock(mu_);
@@ -166,6 +167,17 @@ TEST_F(HttpHandlerTest, FetchToolAnswersItsCallerWithTheResponse) {
   EXPECT_NE(xml.find("cold in Bergen"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<ContentType>application/json"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<Error></Error>"), std::string::npos) << xml;
+  p->shutdown();
+}
+
+TEST_F(HttpHandlerTest, FetchToolReturnsBytesAPayloadCannotCarryAsBase64) {
+  auto p = pump();
+  ASSERT_TRUE(p);
+  const std::string base = flow_.substr(flow_.find("http://127.0.0.1:"), std::string("http://127.0.0.1:").size() + 5);
+  auto via = run(*p, "asker", "<FetchResponse><Url>" + base + "/raw</Url><StatusCode>-1</StatusCode><Body/><ContentType/><Error/></FetchResponse>");
+  ASSERT_EQ(via.status, ExecutionStatus::Success) << via.error;
+  // "a\x01b" is valid UTF-8, but XML cannot carry the control character: it comes back base64.
+  EXPECT_NE(output_xml(via).find("<Body>YQFi</Body>"), std::string::npos) << output_xml(via);
   p->shutdown();
 }
 
