@@ -162,19 +162,24 @@ class AgentCore : public std::enable_shared_from_this<AgentCore> {
     conv->calling = true;
     lock.unlock();
 
-    auto self = shared_from_this();
+    // The gateway's callbacks hold the agent weakly: the agent (and with it the flow's
+    // gateway) must be released by its pump, never last by one of the gateway's own workers.
+    std::weak_ptr<AgentCore> weak = weak_from_this();
     // Streamed text goes out in chunks; without a listener for it the call does not stream.
     llm::TokenCallback on_token;
     auto buffered = std::make_shared<std::string>();
     if (services_->on_text) {
-      on_token = [self, turn, buffered](std::string_view text) {
+      on_token = [weak, turn, buffered](std::string_view text) {
         buffered->append(text);
-        if (buffered->size() >= kTextChunk || text.find('\n') != std::string_view::npos) self->publish(*turn, *buffered);
+        if (buffered->size() < kTextChunk && text.find('\n') == std::string_view::npos) return;
+        if (auto self = weak.lock()) self->publish(*turn, *buffered);
       };
     }
     auto queued = services_->gateway->complete_async(
         std::move(req),
-        [self, conv, turn, buffered](Result<llm::CompletionResponse> r) {
+        [weak, conv, turn, buffered](Result<llm::CompletionResponse> r) {
+          auto self = weak.lock();
+          if (!self) return;  // the pump is gone
           self->publish(*turn, *buffered);
           self->on_answer(conv, turn, std::move(r));
         },
