@@ -36,6 +36,7 @@ const std::vector<std::string_view> kTopLevelKeys = {"organism",
                                                      "max_concurrent_pipelines",
                                                      "thread_scheduling",
                                                      "limits",
+                                                     "memory",
                                                      "meta",
                                                      "gateways",
                                                      "llm_backends",
@@ -44,6 +45,11 @@ const std::vector<std::string_view> kTopLevelKeys = {"organism",
 
 // Sections whose content another module checks; here only their shape.
 const std::vector<std::string_view> kMappingSections = {"backend", "oob", "auth", "network", "shell", "compiler"};
+
+// `memory:` quota bounds: a quota below a key and its value is useless, and one flow's memory
+// is rows in the control plane's database, so it stays small.
+constexpr long long kMinMemoryBytes = 1024;
+constexpr long long kMaxMemoryBytes = 100LL << 20;
 
 constexpr long long kMaxConcurrency = 10000;
 constexpr long long kMaxTokensPerThread = 1000000000;
@@ -57,6 +63,34 @@ constexpr int kHardMaxDepth = 1000;
 // LoadAll on a stray ',' where a document should start (jbeder/yaml-cpp#1040): each call
 // yields one more empty document without consuming the token. So the scan stops after
 // three documents, and an empty one that did not move the parser on is a syntax error.
+// `memory: {enabled: true, max_bytes: N}`.
+void load_memory_section(Sink& sink, const Entry& e, MemorySpec& out) {
+  Scope s{"memory", ""};
+  if (e.value.IsNull() || !expect_map(sink, e, {})) return;
+  static const std::vector<std::string_view> kKeys = {"enabled", "max_bytes"};
+  for (const auto& f : map_entries(e.value)) {
+    if (!contains(kKeys, f.key)) {
+      unknown_key(sink, f, s, kKeys);
+    } else if (f.key == "enabled") {
+      if (auto v = read_bool(sink, f, s)) out.enabled = *v;
+    } else if (f.key == "max_bytes") {
+      if (auto v = read_int(sink, f, s, kMinMemoryBytes, kMaxMemoryBytes)) out.max_bytes = *v;
+    }
+  }
+}
+
+// tool:keyvalue runs without `memory:` but answers every call with an error; say so early.
+void warn_memory_not_enabled(Sink& sink, const OrganismSpec& spec) {
+  for (size_t i = 0; i < spec.listeners.size(); ++i) {
+    const auto& l = spec.listeners[i];
+    if (l.handler != "tool:keyvalue") continue;
+    auto pos = l.key_pos.count("handler") ? l.key_pos.at("handler") : l.pos;
+    sink.warning(pos, "listeners[" + std::to_string(i) + "].handler",
+                 "listener '" + l.name + "': tool:keyvalue answers an error until the flow enables project memory "
+                 "(`memory: {enabled: true}`)");
+  }
+}
+
 class DocumentScan : public YAML::EventHandler {
  public:
   struct Doc {
@@ -224,6 +258,8 @@ void Loader::load_top_level(const YAML::Node& root) {
       load_organism_section(e);
     } else if (e.key == "limits") {
       load_limits_section(e);
+    } else if (e.key == "memory") {
+      load_memory_section(sink_, e, spec_.memory);
     } else if (e.key == "max_concurrent_handlers") {
       if (auto v = read_int(sink_, e, top, 1, kMaxConcurrency)) spec_.max_concurrent_handlers = static_cast<int>(*v);
     } else if (e.key == "max_concurrent_per_agent") {
@@ -255,6 +291,7 @@ void Loader::load_top_level(const YAML::Node& root) {
   }
   if (auto it = by_key.find("peer_tables"); it != by_key.end()) load_peer_tables(*it->second);
   if (auto it = by_key.find("triggers"); it != by_key.end()) load_triggers(*it->second);
+  if (!spec_.memory.enabled) warn_memory_not_enabled(sink_, spec_);
 }
 
 void Loader::load_organism_section(const Entry& e) {

@@ -104,6 +104,13 @@ struct TriggerSpec {
   SourcePos pos;
 };
 
+// `memory:` (issue #5): the flow's project memory, read and written by `tool:keyvalue` and
+// code blocks. Off unless enabled; `max_bytes` bounds the bytes of its live keys and values.
+struct MemorySpec {
+  bool enabled = false;
+  long long max_bytes = 1 << 20;
+};
+
 struct OrganismSpec {
   std::string name = "unnamed";
   std::string identity;
@@ -117,6 +124,7 @@ struct OrganismSpec {
   std::vector<ListenerSpec> listeners;
   std::vector<PeerTableSpec> peer_tables;
   std::vector<TriggerSpec> triggers;
+  MemorySpec memory;
   std::map<std::string, RawSection> sections;  // top-level sections read by modules: `llm`, `backend`, ...
 
   const ListenerSpec* find_listener(std::string_view name) const {

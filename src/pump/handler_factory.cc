@@ -211,11 +211,12 @@ void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
       } else {
         handler = std::make_unique<NativeToolHandler>(schema, tool->run);
       }
-    } else if (checking_only_ && (ls.handler == "llm" || ls.handler == "http" || ls.handler == "wasm" || ls.handler == "tool:fetch")) {
+    } else if (checking_only_ && (ls.handler == "llm" || ls.handler == "http" || ls.handler == "wasm" || ls.handler == "tool:fetch" ||
+                                 ls.handler == "tool:keyvalue")) {
       // Run by the server's and `nextra run`'s handler kinds (they need the outside world);
       // a check without them has nothing to say.
     } else {
-      // memory, tool:keyvalue and flow:<id> are not built yet; a flow using them validates
+      // memory and flow:<id> are not built yet; a flow using them validates
       // but cannot run.
       add_diag(diags, checking_only_ ? Diagnostic::Severity::Warning : Diagnostic::Severity::Error, kind_pos, field + ".handler",
                "listener '" + ls.name + "': handler '" + ls.handler + "' cannot run in this version of the engine yet");
