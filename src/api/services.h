@@ -25,6 +25,10 @@
 #include "vault/vault.h"
 #include "wasm/sandbox.h"
 
+namespace nextra::llm {
+class Gateway;
+}  // namespace nextra::llm
+
 namespace nextra::api {
 
 struct ApiConfig {
@@ -83,6 +87,12 @@ struct ApiServices {
 
   // The setup token is consumed by the first successful POST /api/setup.
   std::mutex setup_mu;
+
+  // English → flow (POST /api/flows/generate): the server's own gateway, from
+  // `nextra serve --llm-config` / NEXTRA_LLM_CONFIG; null = that route answers 503.
+  // Declared last, so it is destroyed first: its workers are joined (queued calls answered
+  // Cancelled) while everything a generation's callbacks use still exists.
+  std::shared_ptr<llm::Gateway> generator_llm;
 };
 
 // The runtime's status of a flow for the Flow/FlowSummary shapes ("stopped" without a runtime).

@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "api/accounts.h"
+#include "api/flow_generate.h"
 #include "api/routes.h"
 #include "api/services.h"
 #include "api/tiers.h"
@@ -96,6 +97,11 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   Impl* raw = impl.get();
   ro.resolve_secrets = host::secret_resolver(*impl->store, *impl->vault, impl->redactor);
   NEXTRA_ASSIGN_OR_RETURN(impl->outbound, make_outbound_client(options.outbound_allowlist));
+  if (!options.llm_config_file.empty()) {
+    // Its calls go through the same allowlisted client as the flows' gateways.
+    NEXTRA_ASSIGN_OR_RETURN(impl->services->generator_llm,
+                            api::make_generator_gateway(options.llm_config_file, impl->outbound));
+  }
   ro.handler_kinds = make_handler_kinds(OutsideWorld{impl->store.get(), impl->outbound, options.data_dir / "modules"});
   if (options.saas) {
     ro.admit = [raw](const std::string& org_id, const std::string& month) {

@@ -66,6 +66,10 @@ struct AppOptions {
   // (NEXTRA_OUTBOUND_ALLOWLIST, comma-separated); everything private is blocked otherwise.
   std::vector<std::string> outbound_allowlist;
 
+  // English → flow (POST /api/flows/generate): a YAML file with an `llm:` section in the flow
+  // format (`--llm-config`, else NEXTRA_LLM_CONFIG). Empty = that route answers 503.
+  std::filesystem::path llm_config_file;
+
   // Tests use cheap argon2id parameters; production keeps the defaults.
   bool fast_password_hashing = false;
   // Wall clock in milliseconds since the epoch; empty = the system clock. Tests move it to

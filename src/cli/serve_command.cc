@@ -23,9 +23,11 @@ constexpr const char* kServeUsage =
     "                    [--web-dir DIR] [--threads N] [--idle-timeout SECONDS] [--no-signup] [--secure-cookies]\n"
     "                    [--driver in-process|process] [--redis redis://HOST:PORT]\n"
     "                    [--pump-memory-mb N] [--pump-cpu-percent N] [--pump-backend memory|redis]\n"
+    "                    [--llm-config FILE]   (an llm: section for POST /api/flows/generate)\n"
     "environment: NEXTRA_MASTER_KEY, NEXTRA_ADMIN_EMAIL, NEXTRA_ADMIN_PASSWORD,\n"
     "             NEXTRA_CLERK_WEBHOOK_SECRET, NEXTRA_JWKS, NEXTRA_JWT_ISSUER, NEXTRA_JWT_AUDIENCE,\n"
-    "             NEXTRA_OUTBOUND_ALLOWLIST (private hosts/CIDRs HTTP nodes may reach, comma-separated)\n";
+    "             NEXTRA_OUTBOUND_ALLOWLIST (private hosts/CIDRs HTTP nodes may reach, comma-separated),\n"
+    "             NEXTRA_LLM_CONFIG (the default of --llm-config)\n";
 
 int usage(const std::string& problem) {
   std::fprintf(stderr, "nextra serve: %s\n%s", problem.c_str(), kServeUsage);
@@ -125,6 +127,9 @@ int serve_command(const std::vector<std::string>& args) {
       if (!value(v) || std::from_chars(v.data(), v.data() + v.size(), o.pump_cpu_percent).ec != std::errc() ||
           o.pump_cpu_percent < 0 || o.pump_cpu_percent > 10000)
         return usage("--pump-cpu-percent needs a percentage of one core (0 = no cap)");
+    } else if (a == "--llm-config") {
+      if (!value(v) || v.empty()) return usage("--llm-config needs a YAML file holding an llm: section");
+      o.llm_config_file = v;
     } else if (a == "--saas") {
       o.saas = true;
     } else if (a == "--no-signup") {
@@ -148,6 +153,7 @@ int serve_command(const std::vector<std::string>& args) {
   o.jwt_issuer = env("NEXTRA_JWT_ISSUER");
   o.jwt_audience = env("NEXTRA_JWT_AUDIENCE");
   o.outbound_allowlist = app::outbound_allowlist_from_env();
+  if (o.llm_config_file.empty()) o.llm_config_file = env("NEXTRA_LLM_CONFIG");
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // only sigwait below sees them.
@@ -172,6 +178,8 @@ int serve_command(const std::vector<std::string>& args) {
   std::printf("  database:   %s\n", started->database.c_str());
   std::printf("  master key: %s%s\n", started->master_key_source.c_str(), started->master_key_created ? " (created)" : "");
   std::printf("  web UI:     %s\n", o.web_dir.empty() ? "not built (API only)" : o.web_dir.c_str());
+  std::printf("  flow LLM:   %s\n", o.llm_config_file.empty() ? "none (POST /api/flows/generate answers 503)"
+                                                                : o.llm_config_file.c_str());
   if (started->admin_created) std::printf("  created the administrator %s from NEXTRA_ADMIN_EMAIL\n", o.admin_email.c_str());
   if (!started->setup_url.empty()) {
     std::printf("  first start: create the administrator account at %s\n", started->setup_url.c_str());
