@@ -112,6 +112,58 @@ struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
+// One easy handle per thread, reset between exchanges: curl_easy_reset keeps the handle's
+// connection cache and TLS session cache, so consecutive calls to the same provider on one
+// worker reuse their connection (no new TCP and TLS handshake). A reused connection was
+// opened through on_open_socket for a vetted address of the same host and port, so reuse
+// reaches nothing a fresh connection could not. A thread that is already inside an
+// exchange (a body callback making a call of its own) gets a fresh handle instead.
+class ThreadHandle {
+ public:
+  CURL* acquire() {
+    if (busy_) return nullptr;
+    if (!handle_) handle_.reset(curl_easy_init());
+    if (!handle_) return nullptr;
+    curl_easy_reset(handle_.get());
+    busy_ = true;
+    return handle_.get();
+  }
+  // Clears the options (pointers into the finished exchange's stack) but not the connections.
+  void release() {
+    curl_easy_reset(handle_.get());
+    busy_ = false;
+  }
+
+ private:
+  std::unique_ptr<CURL, CurlDeleter> handle_;
+  bool busy_ = false;
+};
+thread_local ThreadHandle t_handle;
+
+// The handle of one exchange: the thread's own, or a fresh one that goes with the exchange.
+class HandleLease {
+ public:
+  HandleLease() : handle_(t_handle.acquire()) {
+    if (handle_) {
+      reused_ = true;
+    } else {
+      own_.reset(curl_easy_init());
+      handle_ = own_.get();
+    }
+  }
+  ~HandleLease() {
+    if (reused_) t_handle.release();
+  }
+  HandleLease(const HandleLease&) = delete;
+  HandleLease& operator=(const HandleLease&) = delete;
+  CURL* get() const { return handle_; }
+
+ private:
+  CURL* handle_ = nullptr;
+  std::unique_ptr<CURL, CurlDeleter> own_;
+  bool reused_ = false;
+};
+
 bool bad_header_text(std::string_view s) {
   return s.find_first_of("\r\n") != std::string_view::npos || s.find('\0') != std::string_view::npos;
 }
@@ -121,9 +173,9 @@ bool bad_header_text(std::string_view s) {
 Result<HttpResponse> exchange(const Target& target, const std::string& method, const HeaderList& headers,
                               const std::string& body, const HttpRequest& request, const HopLimits& limits) {
   if (!curl_ready()) return Error::make(ErrorCode::Internal, "libcurl failed to initialise");
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return Error::make(ErrorCode::Internal, "libcurl: no handle");
-  CURL* c = curl.get();
+  HandleLease lease;
+  CURL* c = lease.get();
+  if (!c) return Error::make(ErrorCode::Internal, "libcurl: no handle");
   State s;
   s.target = &target;
   s.request = &request;

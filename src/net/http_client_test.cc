@@ -18,6 +18,7 @@ class HttpClientTest : public ::testing::Test {
   void SetUp() override {
     http::Router r;
     r.get("/hello", [](const http::Request&) { return http::Response::text(200, "hello"); });
+    r.get("/peer", [](const http::Request& req) { return http::Response::text(200, req.remote_address); });
     r.post("/echo", [](const http::Request& req) { return http::Response::text(200, req.method + ":" + req.body); });
     r.get("/auth", [](const http::Request& req) {
       return http::Response::text(200, std::string(req.header("Authorization").value_or("none")));
@@ -242,6 +243,36 @@ TEST_F(HttpClientTest, PinnedAddressesAreTheOnlyOnesASocketMayOpen) {
   auto r = detail::exchange(t, "GET", {}, "", req, limits);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::PermissionDenied) << r.error().message;
+}
+
+TEST_F(HttpClientTest, ConsecutiveCallsFromOneThreadReuseTheirConnection) {
+  auto c = client({"127.0.0.1"});
+  auto first = c->send(get(url("/peer")));
+  auto second = c->send(get(url("/peer")));
+  ASSERT_TRUE(first.ok() && second.ok());
+  // The server saw both requests come from the same client port: one TCP connection.
+  EXPECT_EQ(first->body, second->body);
+
+  // Asynchronous calls reuse their worker's connection the same way.
+  HttpClientOptions o;
+  o.allowlist = *Allowlist::parse({"127.0.0.1"});
+  o.workers = 1;
+  auto one_worker = std::move(HttpClient::create(std::move(o))).value();
+  auto peer_async = [&] {
+    std::promise<std::string> p;
+    EXPECT_TRUE(one_worker->send_async(get(url("/peer")), [&](Result<HttpResponse> r) {
+      p.set_value(r.ok() ? r->body : r.error().message);
+    }).ok());
+    return p.get_future().get();
+  };
+  const std::string a = peer_async();
+  EXPECT_EQ(a, peer_async());
+
+  // A client without the allowlist is still refused on a thread that holds a connection to
+  // the same address: the open connection is not a way around the address check.
+  auto blocked = client({})->send(get(url("/peer")));
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.error().code, ErrorCode::PermissionDenied);
 }
 
 }  // namespace
