@@ -147,7 +147,7 @@ Result<BackendConfig> parse_backend(const Ctx& ctx, const YAML::Node& n, const s
 Result<LlmConfig> parse_root(const Ctx& ctx, const YAML::Node& root) {
   if (!root.IsMap()) return ctx.error(root, "llm", "must be a mapping");
   static const std::set<std::string> kKeys = {"strategy", "retries", "retry_base_delay", "retry_max_delay",
-                                              "timeout", "default_model", "backends"};
+                                              "timeout", "default_model", "max_in_flight", "backends"};
   for (const auto& kv : root) {
     std::string key = kv.first.Scalar();
     if (!kKeys.count(key)) return ctx.error(kv.first, "llm." + key, "unknown key");
@@ -175,6 +175,10 @@ Result<LlmConfig> parse_root(const Ctx& ctx, const YAML::Node& root) {
   }
   if (root["retry_max_delay"]) {
     NEXTRA_ASSIGN_OR_RETURN(c.retry_max_delay, number(ctx, root["retry_max_delay"], "llm.retry_max_delay", 0, 600));
+  }
+  if (root["max_in_flight"]) {
+    NEXTRA_ASSIGN_OR_RETURN(long long n, integer(ctx, root["max_in_flight"], "llm.max_in_flight", 1, 256));
+    c.max_in_flight = static_cast<int>(n);
   }
   double timeout = 120;
   bool has_timeout = false;

@@ -8,6 +8,7 @@
 //     retry_max_delay: 60.0       # also caps a Retry-After
 //     timeout: 120                # seconds per attempt, default for every backend
 //     default_model: gpt-4o-mini
+//     max_in_flight: 16           # the flow's model calls running at once; more wait in line
 //     backends:
 //       - name: primary
 //         provider: openai        # openai xai groq ollama vllm llamacpp openai-compatible anthropic gemini
@@ -60,11 +61,14 @@ struct LlmConfig {
   double retry_base_delay = 1.0;
   double retry_max_delay = 60.0;
   std::string default_model;
+  // Calls running at once through the flow's gateway (each holds one of its worker threads
+  // from start to end, waits included); further calls queue. 1..256.
+  int max_in_flight = 16;
   std::vector<BackendConfig> backends;
 };
 
 // Limits: at most 32 backends, 256 models each, retries 0..10, delays 0..600 s,
-// timeouts 0.1..600 s, tpm 1..10^9, max_concurrent 1..1000.
+// timeouts 0.1..600 s, tpm 1..10^9, max_concurrent 1..1000, max_in_flight 1..256.
 Result<LlmConfig> parse_llm_config(const flow::RawSection& section);
 Result<LlmConfig> parse_llm_config(std::string_view yaml);
 

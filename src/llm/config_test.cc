@@ -19,6 +19,7 @@ backends: [ { provider: xai, api_key_env: XAI_API_KEY, rate_limit_tpm: 100000 } 
   EXPECT_EQ(b.base_url, "https://api.x.ai/v1");
   EXPECT_EQ(b.wire, WireFormat::OpenAi);
   EXPECT_EQ(b.max_concurrent, 20);
+  EXPECT_EQ(c->max_in_flight, 16);
   EXPECT_DOUBLE_EQ(b.timeout_seconds, 120);
   EXPECT_TRUE(b.serves("grok-3-mini"));
   EXPECT_FALSE(b.serves("gpt-4o"));
@@ -32,6 +33,7 @@ retry_base_delay: 0.5
 retry_max_delay: 10
 timeout: 30
 default_model: claude-sonnet-4
+max_in_flight: 64
 backends:
   - name: a
     provider: anthropic
@@ -47,6 +49,7 @@ backends:
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ(c->strategy, Strategy::RoundRobin);
   EXPECT_EQ(c->default_model, "claude-sonnet-4");
+  EXPECT_EQ(c->max_in_flight, 64);
   EXPECT_TRUE(c->backends[0].serves("claude-3-haiku"));
   EXPECT_FALSE(c->backends[0].serves("claude-opus-4"));
   EXPECT_DOUBLE_EQ(c->backends[0].timeout_seconds, 30);  // the section's timeout
@@ -68,6 +71,7 @@ TEST(LlmConfig, ErrorsNameTheFieldAndLine) {
       {"backends:\n  - provider: ollama\n    max_concurrent: 0", "llm.backends[0].max_concurrent"},
       {"backends:\n  - provider: ollama\n    colour: red", "llm.backends[0].colour"},
       {"retries: 99\nbackends: [{provider: ollama}]", "llm.retries"},
+      {"max_in_flight: 1000\nbackends: [{provider: ollama}]", "llm.max_in_flight"},
       {"backends:\n  - {provider: ollama, name: x}\n  - {provider: ollama, name: x}", "llm.backends[1].name"},
       {"backends:\n  - provider: ollama\n    base_url: ftp://x", "llm.backends[0].base_url"},
       {"backends:\n  - provider: openai\n    api_key: a\n    api_key_env: B", "llm.backends[0].api_key"},

@@ -251,7 +251,38 @@ Reply ScriptedProviderServer::next(const std::string& backend) {
   return r;
 }
 
+void ScriptedProviderServer::set_latency(std::chrono::milliseconds latency) {
+  std::lock_guard lock(mu_);
+  latency_ = latency;
+}
+
+// The answer, after the latency: the deferred response's deadline is the timer, so a waiting
+// answer holds no server thread.
 http::Response ScriptedProviderServer::handle(WireFormat wire, const http::Request& req, const std::string& action) {
+  std::chrono::milliseconds latency;
+  {
+    std::lock_guard lock(mu_);
+    latency = latency_;
+  }
+  http::Response now = answer(wire, req, action);
+  if (latency.count() <= 0) return now;
+  // Counted in flight until the answer leaves (answer() counted only its own run).
+  const std::string backend = req.path_param("backend").value_or("");
+  {
+    std::lock_guard lock(mu_);
+    int n = ++in_flight_[backend];
+    max_in_flight_[backend] = std::max(max_in_flight_[backend], n);
+  }
+  auto later = std::make_shared<http::DeferredResponse>();
+  later->set_deadline(std::chrono::steady_clock::now() + latency, [this, backend, now] {
+    std::lock_guard lock(mu_);
+    --in_flight_[backend];
+    return now;
+  });
+  return http::Response::later(later);
+}
+
+http::Response ScriptedProviderServer::answer(WireFormat wire, const http::Request& req, const std::string& action) {
   std::string backend = req.path_param("backend").value_or("");
   Received rec;
   rec.backend = backend;

@@ -6,6 +6,7 @@
 // http::Server on an ephemeral 127.0.0.1 port, so the gateway's real HTTP path is used
 // (the client must allowlist 127.0.0.1). Not linked into production code.
 
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -61,6 +62,9 @@ class ScriptedProviderServer {
   // Appends replies to `backend`'s script; an empty script answers Reply::text_reply("ok").
   void script(const std::string& backend, std::vector<Reply> replies);
   void release_held();
+  // Every later answer (text and tool calls alike) comes this long after its request, like a
+  // model's think time; the server's threads serve other requests meanwhile. 0: at once.
+  void set_latency(std::chrono::milliseconds latency);
 
   std::vector<Received> received(const std::string& backend) const;
   int calls(const std::string& backend) const;
@@ -69,6 +73,7 @@ class ScriptedProviderServer {
 
  private:
   http::Response handle(WireFormat wire, const http::Request& req, const std::string& action);
+  http::Response answer(WireFormat wire, const http::Request& req, const std::string& action);
   Reply next(const std::string& backend);
 
   mutable std::mutex mu_;
@@ -78,6 +83,7 @@ class ScriptedProviderServer {
   std::map<std::string, int> in_flight_, max_in_flight_;  // guarded by mu_
   bool released_ = false;                              // guarded by mu_
   bool stopping_ = false;                              // guarded by mu_
+  std::chrono::milliseconds latency_{0};               // guarded by mu_
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;
 };
