@@ -3,7 +3,7 @@
 //
 //   POST /api/flows/{id}/start | /stop, GET /api/flows/{id}/status
 //   GET  /api/flows/{id}/executions?status=&page=&pageSize=
-//   GET  /api/executions/{id}, POST /api/executions/{id}/cancel | /rerun
+//   GET  /api/executions/{id} (with its LLM usage), POST /api/executions/{id}/cancel | /rerun
 //   GET  /api/executions/{id}/events   SSE: the execution's steps as they happen
 //   GET  /api/flows/{id}/logs          SSE with Accept: text/event-stream (Last-Event-ID
 //                                      replays what the ring still holds), else JSON pages
@@ -14,6 +14,7 @@
 #include "api/json_views.h"
 #include "api/routes.h"
 #include "api/trigger_submit.h"
+#include "api/usage_json.h"
 #include "http/error_mapping.h"
 
 namespace nextra::api {
@@ -105,9 +106,17 @@ Response get_execution(ApiServices& s, const Request& req, const Caller& c) {
   if (!e.ok()) return from_store(e.error(), execution_not_found);
   auto steps = s.store->list_execution_steps(c.org.id, id);
   if (!steps.ok()) return http::from_error(steps.error());
+  auto calls = s.store->list_llm_calls(c.org.id, id);
+  if (!calls.ok()) return http::from_error(calls.error());
   auto j = execution_json(*e);
+  std::vector<nlohmann::json> steps_usage;
+  j["usage"] = execution_usage_json(*calls, *steps, steps_usage);
   auto arr = nlohmann::json::array();
-  for (const auto& st : *steps) arr.push_back(step_json(st));
+  for (std::size_t i = 0; i < steps->size(); ++i) {
+    auto st = step_json((*steps)[i]);
+    st["usage"] = std::move(steps_usage[i]);
+    arr.push_back(std::move(st));
+  }
   j["steps"] = std::move(arr);
   return Response::json(200, j);
 }

@@ -56,6 +56,9 @@ R"json({
    "name": "audit"
   },
   {
+   "name": "usage"
+  },
+  {
    "name": "webhooks"
   },
   {
@@ -1454,7 +1457,37 @@ R"json(    "description": "Admins and owners; only owners invite owners. The inv
     }
    }
   },
-  "/api/flows/{id}": {
+)json",
+R"json(  "/api/flows/generate": {
+   "post": {
+    "operationId": "generateFlow",
+    "summary": "English to flow: a proposed organism.yaml written by the server's LLM (not saved)",
+    "tags": ["flows"],
+    "description": "Members and above. The server's LLM (nextra serve --llm-config FILE or NEXTRA_LLM_CONFIG) writes an organism.yaml for the description; each answer is checked like a flow save and the validator's messages go back to the model for a repair, at most 3 answers in all. Nothing is saved or started: save the proposal with POST /api/flows {name, organismYaml, canvasState}. The whole generation may take up to 240 s.",
+    "parameters": [{"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["description"], "properties": {"description": {"type": "string", "minLength": 1, "maxLength": 4000, "description": "What the flow should do, in plain words (1 to 4,000 characters after trimming)."}}}, "example": {"description": "When a support ticket arrives by webhook, answer it with an AI assistant unless its priority is 3 or more."}}}},
+    "responses": {
+     "200": {"description": "A valid flow.", "content": {"application/json": {"schema": {"type": "object", "required": ["organismYaml", "canvasState", "attempts", "valid"], "properties": {
+      "organismYaml": {"type": "string"},
+      "canvasState": {"type": "object", "description": "A layered layout in the shape the editor stores (nodes [{id, type, position {x, y}}], edges [{id, source, target, kind}], viewport); triggers are nodes trigger:NAME.", "additionalProperties": true},
+      "attempts": {"type": "integer", "minimum": 1, "maximum": 3},
+      "valid": {"type": "boolean"},
+      "warnings": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+      "model": {"type": "string", "description": "The model that wrote it, as its provider reported it."}}}}}},
+     "400": {"$ref": "#/components/responses/BadRequest"},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "403": {"$ref": "#/components/responses/PermissionDenied"},
+     "422": {"description": "generation_invalid: still invalid after 3 answers; details {organismYaml (the last answer), errors [Problem], attempts}.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "429": {"$ref": "#/components/responses/TooManyRequests"},
+     "502": {"description": "llm_failed: the LLM provider failed (its redacted message); details {attempts}.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "503": {"description": "llm_not_configured: the server has no LLM for generating flows; unavailable: shutting down.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "504": {"description": "generation_timeout: not done within 240 s.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   }
+  },
+)json",
+R"json(  "/api/flows/{id}": {
    "get": {
     "operationId": "getFlow",
     "summary": "Get a flow",
@@ -2156,7 +2189,74 @@ R"json(        "schema": {
     }
    }
   },
-  "/api/secrets": {
+)json",
+R"json(  "/api/flows/{id}/memory": {
+   "get": {
+    "operationId": "listFlowMemory",
+    "summary": "List a flow's project memory",
+    "tags": ["flows"],
+    "description": "The live keys of the flow's project memory (written by tool:keyvalue and code blocks), ordered by key, with their sizes; values are read one by one. usedBytes counts keys and values against maxBytes, the quota in the flow's saved `memory:` section; enabled says whether that section turns memory on.",
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/Page"}, {"$ref": "#/components/parameters/PageSize"}, {"$ref": "#/components/parameters/XOrgId"}],
+    "responses": {
+     "200": {"description": "One page of keys.", "content": {"application/json": {"schema": {"type": "object", "required": ["items", "total", "page", "pageSize", "hasMore", "usedBytes", "enabled", "maxBytes"], "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/MemoryKey"}}, "total": {"type": "integer"}, "page": {"type": "integer"}, "pageSize": {"type": "integer"}, "hasMore": {"type": "boolean"}, "usedBytes": {"type": "integer"}, "enabled": {"type": "boolean"}, "maxBytes": {"type": "integer"}}}, "example": {"items": [{"key": "orders:last", "sizeBytes": 20, "expiresAt": null, "updatedAt": "2026-11-22T05:20:35.123Z"}], "total": 1, "page": 1, "pageSize": 20, "hasMore": false, "usedBytes": 20, "enabled": true, "maxBytes": 1048576}}}},
+     "400": {"$ref": "#/components/responses/BadRequest"},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "503": {"$ref": "#/components/responses/Unavailable"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   },
+   "delete": {
+    "operationId": "clearFlowMemory",
+    "summary": "Delete every key of a flow's project memory",
+    "tags": ["flows"],
+    "description": "Members and above; audited as flow.memory.clear.",
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "responses": {
+     "200": {"description": "How many keys went.", "content": {"application/json": {"schema": {"type": "object", "required": ["deleted"], "properties": {"deleted": {"type": "integer"}}}, "example": {"deleted": 3}}}},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "403": {"$ref": "#/components/responses/PermissionDenied"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "503": {"$ref": "#/components/responses/Unavailable"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   }
+  },
+  "/api/flows/{id}/memory/{key}": {
+   "get": {
+    "operationId": "getFlowMemoryKey",
+    "summary": "Read one key of a flow's project memory",
+    "tags": ["flows"],
+    "description": "The stored key (with its namespace, `<namespace>:<key>`; code blocks' keys are `wasm:<module>:<key>`), percent-encoded in the path. value is the stored text (JSON text when tool:keyvalue wrote it). An absent or expired key is 404.",
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}, {"$ref": "#/components/parameters/XOrgId"}],
+    "responses": {
+     "200": {"description": "The key and its value.", "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/MemoryKey"}, {"type": "object", "required": ["value"], "properties": {"value": {"type": "string"}}}]}, "example": {"key": "orders:last", "sizeBytes": 20, "expiresAt": null, "updatedAt": "2026-11-22T05:20:35.123Z", "value": "{\"id\":7}"}}}},
+     "400": {"$ref": "#/components/responses/BadRequest"},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "503": {"$ref": "#/components/responses/Unavailable"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   },
+   "delete": {
+    "operationId": "deleteFlowMemoryKey",
+    "summary": "Delete one key of a flow's project memory",
+    "tags": ["flows"],
+    "description": "Members and above; audited as flow.memory.delete. An absent or expired key is 404.",
+    "parameters": [{"$ref": "#/components/parameters/Id"}, {"name": "key", "in": "path", "required": true, "schema": {"type": "string"}}, {"$ref": "#/components/parameters/XOrgId"}, {"$ref": "#/components/parameters/XCsrfToken"}],
+    "responses": {
+     "204": {"description": "Deleted; no body."},
+     "400": {"$ref": "#/components/responses/BadRequest"},
+     "401": {"$ref": "#/components/responses/Unauthenticated"},
+     "403": {"$ref": "#/components/responses/PermissionDenied"},
+     "404": {"$ref": "#/components/responses/NotFound"},
+     "503": {"$ref": "#/components/responses/Unavailable"},
+     "default": {"$ref": "#/components/responses/Error"}
+    }
+   }
+  },
+)json",
+R"json(  "/api/secrets": {
    "get": {
     "operationId": "listSecrets",
     "summary": "List secrets",
@@ -2427,6 +2527,196 @@ R"json(           "createdAt": "2026-11-22T05:20:35.123Z",
      },
      "503": {
       "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/usage": {
+   "get": {
+    "operationId": "getUsage",
+    "summary": "LLM usage and cost",
+    "tags": [
+     "usage"
+    ],
+    "description": "The organization's LLM calls summed over a UTC month (default: the current one) or a period of days, optionally grouped, plus the current month against the monthly spend cap. Viewers and above.",
+    "parameters": [
+     {
+      "name": "month",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "example": "2026-12"
+      }
+     },
+     {
+      "name": "from",
+      "in": "query",
+      "description": "First day, YYYY-MM-DD (UTC); with to.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "description": "Last day included, YYYY-MM-DD (UTC); at most 366 days after from.",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "groupBy",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "flow",
+        "model",
+        "agent",
+        "day"
+       ]
+      }
+     },
+     {
+      "name": "flowId",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "Sums of the period and its groups.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        },
+        "example": {
+         "from": "2026-12-01T00:00:00.000Z",
+         "to": "2027-01-01T00:00:00.000Z",
+         "groupBy": "flow",
+         "flowId": null,
+         "totals": {
+          "calls": 12,
+          "failedCalls": 1,
+          "unpricedCalls": 0,
+          "promptTokens": 5400,
+          "completionTokens": 820,
+          "totalTokens": 6220,
+          "costUsd": 0.0217,
+          "latencyMs": 9120
+         },
+         "groups": [
+          {
+           "key": "flw_01",
+           "calls": 12,
+           "failedCalls": 1,
+           "unpricedCalls": 0,
+           "promptTokens": 5400,
+           "completionTokens": 820,
+           "totalTokens": 6220,
+           "costUsd": 0.0217,
+           "latencyMs": 9120
+          }
+         ],
+         "currentMonth": {
+          "month": "2026-12",
+          "promptTokens": 5400,
+          "completionTokens": 820,
+          "costUsd": 0.0217,
+          "capUsd": 25,
+          "capReached": false
+         }
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "503": {
+      "$ref": "#/components/responses/Unavailable"
+     },
+     "default": {
+      "$ref": "#/components/responses/Error"
+     }
+    }
+   }
+  },
+  "/api/usage/cap": {
+   "put": {
+    "operationId": "setUsageCap",
+    "summary": "Set the monthly LLM spend cap",
+    "tags": [
+     "usage"
+    ],
+    "description": "Admins and owners. Once the month's cost reaches the cap, agents' model calls are refused until the next UTC month or a higher cap. null removes the cap.",
+    "parameters": [
+     {
+      "$ref": "#/components/parameters/XOrgId"
+     }
+    ],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "type": "object",
+        "required": [
+         "monthlyCapUsd"
+        ],
+        "properties": {
+         "monthlyCapUsd": {
+          "type": "number",
+          "nullable": true,
+          "minimum": 0
+         }
+        }
+       },
+       "example": {
+        "monthlyCapUsd": 25
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The current month against the new cap.",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        },
+        "example": {
+         "month": "2026-12",
+         "promptTokens": 5400,
+         "completionTokens": 820,
+         "costUsd": 0.0217,
+         "capUsd": 25,
+         "capReached": false
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/BadRequest"
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthenticated"
+     },
+     "403": {
+      "$ref": "#/components/responses/PermissionDenied"
      },
      "default": {
       "$ref": "#/components/responses/Error"
@@ -4504,6 +4794,7 @@ R"json(     "type": "boolean",
    }
   },
   "schemas": {
+   "MemoryKey": {"type": "object", "required": ["key", "sizeBytes", "expiresAt", "updatedAt"], "properties": {"key": {"type": "string"}, "sizeBytes": {"type": "integer", "description": "Bytes of the key and its value: what counts against the flow's quota."}, "expiresAt": {"type": "string", "format": "date-time", "nullable": true}, "updatedAt": {"type": "string", "format": "date-time"}}},
    "ApiError": {
     "type": "object",
     "description": "Every error response has this shape.",

@@ -25,7 +25,10 @@ void add_api_routes(http::Router& router, ApiServices& services) {
   add_clerk_webhook(router, services);
   add_trigger_routes(router, services);
   add_execution_routes(router, services);
+  add_usage_routes(router, services);
   add_module_routes(router, services);
+  add_memory_routes(router, services);
+  add_generate_routes(router, services);
 }
 
 }  // namespace nextra::api

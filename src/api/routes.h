@@ -18,7 +18,10 @@ void add_audit_routes(http::Router& router, ApiServices& services);
 void add_clerk_webhook(http::Router& router, ApiServices& services);
 void add_trigger_routes(http::Router& router, ApiServices& services);    // triggers, webhook, inject, schedule preview
 void add_execution_routes(http::Router& router, ApiServices& services);  // start/stop/status, executions, logs
+void add_usage_routes(http::Router& router, ApiServices& services);   // LLM usage and the monthly cap (issue #5)
 void add_module_routes(http::Router& router, ApiServices& services);  // WASM modules (issue #7)
+void add_generate_routes(http::Router& router, ApiServices& services);  // English → flow (flow_generate.h)
+void add_memory_routes(http::Router& router, ApiServices& services);  // a flow's project memory (issue #5)
 void add_openapi_route(http::Router& router);
 
 // All of the above. `services` must outlive the router.

@@ -1,13 +1,17 @@
 #include "app/handler_kinds.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_handler.h"
+#include "app/llm_usage.h"
 #include "host/module_files.h"
 #include "llm/config.h"
 #include "llm/gateway.h"
+#include "memory/keyvalue_tool.h"
+#include "memory/project_memory.h"
 #include "net/fetch_tool.h"
 #include "net/http_client.h"
 #include "net/http_handler.h"
@@ -18,12 +22,13 @@
 namespace nextra::app {
 namespace {
 
-// What a code block may reach: HTTP through the same SSRF-safe client as the HTTP node.
-// Its log lines are dropped for now (they are bounded by the sandbox), and project memory is
-// not enabled until flows can opt into it.
+// What a code block may reach: HTTP through the same SSRF-safe client as the HTTP node, and
+// the flow's project memory under the module's own prefix when the flow enables it. Its log
+// lines are dropped for now (they are bounded by the sandbox).
 class WasmHost final : public wasm::HostServices {
  public:
-  explicit WasmHost(std::shared_ptr<net::HttpClient> http) : http_(std::move(http)) {}
+  explicit WasmHost(std::shared_ptr<net::HttpClient> http, std::unique_ptr<wasm::KvStore> kv = nullptr)
+      : http_(std::move(http)), kv_(std::move(kv)) {}
   void log(std::string_view) override {}
   Result<wasm::HttpResponse> http_fetch(const wasm::HttpRequest& request,
                                         std::chrono::steady_clock::time_point deadline) override {
@@ -39,10 +44,11 @@ class WasmHost final : public wasm::HostServices {
     NEXTRA_ASSIGN_OR_RETURN(auto got, http_->send(r));
     return wasm::HttpResponse{got.status, std::move(got.headers), std::move(got.body)};
   }
-  wasm::KvStore* kv() override { return nullptr; }
+  wasm::KvStore* kv() override { return kv_.get(); }
 
  private:
   std::shared_ptr<net::HttpClient> http_;
+  std::unique_ptr<wasm::KvStore> kv_;
 };
 
 // The flow's LLM gateway from its `llm:` section (secrets already resolved by the runtime),
@@ -68,9 +74,19 @@ std::shared_ptr<agent::AgentServices> agent_services(const runtime::FlowContext&
   }
   llm::GatewayOptions o;
   o.config = std::move(config).value();
+  o.workers = o.config.max_in_flight;
   o.http = world.http;
   o.prices = llm::builtin_prices();
   o.max_tokens_per_thread = ctx.spec->max_tokens_per_thread;
+  // Every call is accounted to the flow's organization, which may cap its monthly spend.
+  if (world.store) {
+    o.usage_sink = std::make_shared<StoreUsageSink>(
+        world.store, ctx.org_id, ctx.flow_id, [flow = ctx.flow_id](const Error& e) {
+          std::fprintf(stderr, "nextra: flow %s: an LLM call's usage was not recorded: %s\n", flow.c_str(),
+                       e.message.c_str());
+        });
+    services->admit = spend_cap_check(world.store, ctx.org_id);
+  }
   auto gateway = llm::Gateway::create(std::move(o));
   if (!gateway.ok()) {
     services->no_gateway = "the flow's LLM gateway cannot start: " + gateway.error().message;
@@ -122,6 +138,8 @@ runtime::HandlerKinds make_handler_kinds(OutsideWorld world) {
     std::map<std::string, pump::HandlerFactory> kinds;
     kinds["http"] = http_factory;
     kinds["tool:fetch"] = net::make_fetch_tool_factory(world.http);
+    auto flow_memory = memory::make_flow_memory(world.store, ctx.org_id, ctx.flow_id, ctx.spec);
+    kinds["tool:keyvalue"] = memory::make_keyvalue_tool_factory(flow_memory);
     kinds["llm"] = agent::make_agent_handler_factory(agent_services(ctx, world), ctx.spec);
     wasm::HandlerOptions wo;
     wo.sandbox = sandbox;
@@ -129,7 +147,11 @@ runtime::HandlerKinds make_handler_kinds(OutsideWorld world) {
     wo.spec = ctx.spec;
     wo.cache = std::make_shared<wasm::InstanceCache>();
     if (ctx.observers) ctx.observers->push_back(wo.cache);
-    wo.host_for = [host](const std::string&, const std::string&) { return host; };
+    wo.host_for = [host, http = world.http, flow_memory](const std::string& module,
+                                                         const std::string&) -> std::shared_ptr<wasm::HostServices> {
+      if (!flow_memory) return host;
+      return std::make_shared<WasmHost>(http, memory::make_module_kv(flow_memory, module));
+    };
     // A listener's `module:` is the id or name (newest version) of one of the flow's
     // organization's modules: another organization's module is simply not found.
     wo.modules = [store = world.store, dir = world.modules_dir, org = ctx.org_id](

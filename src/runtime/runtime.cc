@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/ttl_cache.h"
+#include "core/utc_time.h"
 #include "core/uuid.h"
 #include "flow/loader.h"
 #include "runtime/flow_instance.h"
@@ -39,15 +40,6 @@ const char* record_status(pump::ExecutionStatus s) {
     case pump::ExecutionStatus::Running: return "error";
   }
   return "error";
-}
-
-std::string month_of(std::int64_t ms) {
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
-  return buf;
 }
 
 std::string key_of(const std::string& org_id, const std::string& flow_id) { return org_id + "/" + flow_id; }
@@ -273,7 +265,7 @@ class Runtime::Impl {
     const std::string target = req.target.empty() ? inst->default_target() : req.target;
     NEXTRA_TRY(inst->parse_for(target, req.payload_xml));  // refuse bad input before recording it
 
-    if (options_.admit) NEXTRA_TRY(options_.admit(req.org_id, month_of(now())));
+    if (options_.admit) NEXTRA_TRY(options_.admit(req.org_id, utc_month(now())));
     store::CreateExecutionRequest cr;
     cr.id = new_uuid_v7();  // time-ordered: appended to the executions and steps indexes
     cr.org_id = req.org_id;
@@ -286,7 +278,7 @@ class Runtime::Impl {
     cr.input = input_json(target, req.payload_xml);
     cr.idempotency_key = req.idempotency_key;
     cr.started_at_ms = now();
-    cr.usage_month = month_of(cr.started_at_ms);
+    cr.usage_month = utc_month(cr.started_at_ms);
     if (req.on_final && req.idempotency_key.empty() && !options_.make_runner) {
       // A synchronous call is accepted when it is answered, and it is answered only after its
       // record is committed: the row is written once, when the execution ends, together with

@@ -262,6 +262,52 @@ DROP INDEX executions_org_status;
 DROP INDEX execution_steps_org_exec;
 )sql";
 
+// Issue #5: every LLM call, written as it ends (the execution's own row is written when the
+// execution ends, so calls are summed on read). No foreign key to flows or executions: usage
+// is billing history and outlives both; it goes with its organization. The monthly cap lives
+// on the organization; the month's sums are in usage_counters (llm_tokens_in/out, cost_micros).
+constexpr const char* kLlmCallsSchema = R"sql(
+CREATE TABLE llm_calls (
+  seq {{SERIAL_PK}},
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  flow_id TEXT NOT NULL,
+  execution_id TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  model TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  backend TEXT NOT NULL,
+  prompt_tokens BIGINT NOT NULL,
+  completion_tokens BIGINT NOT NULL,
+  latency_ms BIGINT NOT NULL,
+  cost_micros BIGINT,
+  attempts BIGINT NOT NULL,
+  ok INTEGER NOT NULL,
+  error_code TEXT NOT NULL,
+  started_at BIGINT NOT NULL
+);
+CREATE INDEX llm_calls_org_started ON llm_calls (org_id, started_at);
+CREATE INDEX llm_calls_execution ON llm_calls (execution_id) WHERE execution_id <> '';
+ALTER TABLE organizations ADD COLUMN llm_cap_micros BIGINT;
+)sql";
+
+// Issue #5, project memory: a flow's keys (`tool:keyvalue`, code blocks' kv imports). The
+// key is unique per flow; the row goes with its flow (delete_flow, a soft delete, clears it
+// in its own transaction; the cascade covers flows removed with their organization).
+// size_bytes (key + value bytes) is what the flow's quota counts; expires_at NULL = forever.
+constexpr const char* kProjectMemorySchema = R"sql(
+CREATE TABLE project_memory (
+  org_id TEXT NOT NULL,
+  flow_id TEXT NOT NULL,
+  mem_key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL,
+  expires_at BIGINT,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (org_id, flow_id, mem_key),
+  FOREIGN KEY (org_id, flow_id) REFERENCES flows (org_id, id) ON DELETE CASCADE
+);
+)sql";
+
 const std::vector<Migration>& migrations() {
   // Sorted by version whatever the order below, so a migration added out of order still runs
   // in its place.
@@ -272,6 +318,8 @@ const std::vector<Migration>& migrations() {
         {3, "flows: run intent", kRunIntentSchema},
         {4, "wasm modules: WIT, exports, source", kModulesSchema},
         {5, "lean execution indexes", kLeanIndexesSchema},
+        {6, "llm calls and the monthly spend cap", kLlmCallsSchema},
+        {7, "project memory", kProjectMemorySchema},
     };
     std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return all;

@@ -7,6 +7,7 @@
 #include "core/uuid.h"
 #include "store/migrations.h"
 #include "store/sql_store_internal.h"
+#include "store/sql_store_memory.h"
 
 namespace nextra::store {
 namespace {
@@ -90,11 +91,13 @@ AuditEntry audit_from(const SqlRow& r) {
 class SqlStore final : public Store {
   // One connection and the helpers bound to it; used by one transaction at a time.
   struct Connection {
-    explicit Connection(std::unique_ptr<SqlDriver> d) : db(std::move(d)), accounts(*db), runtime(*db), modules(*db) {}
+    explicit Connection(std::unique_ptr<SqlDriver> d)
+        : db(std::move(d)), accounts(*db), runtime(*db), modules(*db), usage(*db) {}
     std::unique_ptr<SqlDriver> db;
     sql::SqlAccounts accounts;
     sql::SqlRuntime runtime;
     sql::SqlModules modules;
+    sql::SqlUsage usage;
   };
 
  public:
@@ -372,6 +375,8 @@ class SqlStore final : public Store {
                        "AND deleted_at IS NULL RETURNING id",
                        {now_ms(), org_id, flow_id}));
       if (rows.empty()) return not_found("flow");
+      // decisions.md: a flow's project memory is cleared when the flow is deleted.
+      NEXTRA_TRY(sql::SqlMemory(*db()).clear(org_id, flow_id, false));
       return {};
     });
   }
@@ -694,6 +699,22 @@ class SqlStore final : public Store {
     return tx([&]() { return runtime().executions_per_day(org_id, since_ms); });
   }
 
+  Status record_llm_calls(const std::vector<LlmCall>& calls) override {
+    return tx([&]() { return usage().record(calls); });
+  }
+  Result<std::vector<LlmUsageGroup>> llm_usage(const LlmUsageRequest& req) override {
+    return tx([&]() { return usage().usage(req); });
+  }
+  Result<std::vector<LlmCall>> list_llm_calls(const std::string& org_id, const std::string& execution_id) override {
+    return tx([&]() { return usage().calls_of(org_id, execution_id); });
+  }
+  Result<LlmMonth> llm_month(const std::string& org_id, const std::string& month) override {
+    return tx([&]() { return usage().month(org_id, month); });
+  }
+  Status set_llm_cap(const std::string& org_id, std::optional<std::int64_t> cap_micros) override {
+    return tx([&]() { return usage().set_cap(org_id, cap_micros); });
+  }
+
   Result<WasmModule> create_module(const CreateModuleRequest& req) override {
     return tx([&]() { return modules().create(req); });
   }
@@ -714,6 +735,25 @@ class SqlStore final : public Store {
   }
   Result<std::int64_t> count_module_uses(const std::string& sha256) override {
     return tx([&]() { return modules().count_uses(sha256); });
+  }
+
+  // ---- project memory (issue #5; sql_store_memory.cc)
+  Result<std::optional<MemoryEntry>> get_memory(const std::string& org_id, const std::string& flow_id,
+                                                const std::string& key, std::int64_t now) override {
+    return tx([&]() { return sql::SqlMemory(*db()).get(org_id, flow_id, key, now); });
+  }
+  Result<SetMemoryResponse> set_memory(const SetMemoryRequest& req) override {
+    return tx([&]() { return sql::SqlMemory(*db()).set(req); });
+  }
+  Result<bool> delete_memory(const std::string& org_id, const std::string& flow_id, const std::string& key,
+                             std::int64_t now) override {
+    return tx([&]() { return sql::SqlMemory(*db()).remove(org_id, flow_id, key, now); });
+  }
+  Result<ListMemoryResponse> list_memory(const ListMemoryRequest& req) override {
+    return tx([&]() { return sql::SqlMemory(*db()).list(req); });
+  }
+  Result<std::int64_t> clear_memory(const std::string& org_id, const std::string& flow_id) override {
+    return tx([&]() { return sql::SqlMemory(*db()).clear(org_id, flow_id, true); });
   }
 
  private:
@@ -783,6 +823,7 @@ class SqlStore final : public Store {
   sql::SqlAccounts& accounts() { return current_->accounts; }
   sql::SqlRuntime& runtime() { return current_->runtime; }
   sql::SqlModules& modules() { return current_->modules; }
+  sql::SqlUsage& usage() { return current_->usage; }
 
   template <typename T, typename Map>
   Result<T> one(const std::string& sql, const Params& params, Map map, const char* what) {

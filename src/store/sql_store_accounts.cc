@@ -28,11 +28,6 @@ bool valid_plan(const std::string& plan) {
   return plan == "free" || plan == "paid" || plan == "pro" || plan == "enterprise";
 }
 
-Error invalid_field(std::string message, const char* field) {
-  Error e = Error::invalid(std::move(message));
-  e.field = field;
-  return e;
-}
 
 }  // namespace
 

@@ -3,7 +3,7 @@
 // mutex, the transactions, users, organizations, flows, secrets, keys, audit, sessions);
 // sql_store_accounts.cc holds the SQL for user updates and sync, plans, membership lookup and
 // invitations as SqlAccounts; sql_store_runtime.cc holds triggers, executions, steps and
-// usage counters as SqlRuntime; sql_store_modules.cc the WASM modules as SqlModules. Their methods run inside the transaction SqlStore::tx opened
+// usage counters as SqlRuntime; sql_store_modules.cc the WASM modules as SqlModules; sql_store_usage.cc LLM usage as SqlUsage. Their methods run inside the transaction SqlStore::tx opened
 // and take no lock of their own.
 
 #include <chrono>
@@ -45,6 +45,21 @@ inline Status require(const std::string& value, const char* field) {
     return e;
   }
   return {};
+}
+inline Error invalid_field(std::string message, const char* field) {
+  Error e = Error::invalid(std::move(message));
+  e.field = field;
+  return e;
+}
+// "YYYY-MM" with a month 01..12.
+inline bool valid_month(const std::string& m) {
+  auto digit = [&](size_t i) { return m[i] >= '0' && m[i] <= '9'; };
+  if (m.size() != 7 || m[4] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6}) {
+    if (!digit(i)) return false;
+  }
+  int month = (m[5] - '0') * 10 + (m[6] - '0');
+  return month >= 1 && month <= 12;
 }
 inline Status check_paging(std::int64_t offset, std::int64_t limit) {
   if (offset < 0) return Error::invalid("offset must be >= 0");
@@ -142,6 +157,21 @@ class SqlRuntime {
   Error execution_not_updated(const std::string& org_id, const std::string& execution_id,
                               const std::string& wanted);
 
+  SqlDriver& db_;
+};
+
+// LLM usage (sql_store_usage.cc): calls, their sums, the month and its cap. Same rule.
+class SqlUsage {
+ public:
+  explicit SqlUsage(SqlDriver& db) : db_(db) {}
+  Status record(const std::vector<LlmCall>& calls);
+  Result<std::vector<LlmUsageGroup>> usage(const LlmUsageRequest& req);
+  Result<std::vector<LlmCall>> calls_of(const std::string& org_id, const std::string& execution_id);
+  Result<LlmMonth> month(const std::string& org_id, const std::string& month);
+  Status set_cap(const std::string& org_id, std::optional<std::int64_t> cap_micros);
+
+ private:
+  Result<Rows> q(const std::string& sql, const Params& params) { return db_.query(sql, params); }
   SqlDriver& db_;
 };
 

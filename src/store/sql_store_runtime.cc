@@ -94,22 +94,6 @@ bool final_status(const std::string& s) {
 }
 bool any_status(const std::string& s) { return s == "queued" || s == "running" || final_status(s); }
 
-// "YYYY-MM" with a month 01..12.
-bool valid_month(const std::string& m) {
-  auto digit = [&](size_t i) { return m[i] >= '0' && m[i] <= '9'; };
-  if (m.size() != 7 || m[4] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6}) {
-    if (!digit(i)) return false;
-  }
-  int month = (m[5] - '0') * 10 + (m[6] - '0');
-  return month >= 1 && month <= 12;
-}
-
-Error invalid_field(std::string message, const char* field) {
-  Error e = Error::invalid(std::move(message));
-  e.field = field;
-  return e;
-}
 
 SqlValue text_or_null(const std::string& s) {
   if (s.empty()) return std::monostate{};

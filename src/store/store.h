@@ -442,6 +442,54 @@ struct RetentionRequest {
   std::int64_t older_than_ms = 0;       // final executions started before this go (0 = no age rule)
 };
 
+// ---- LLM usage (issue #5) -----------------------------------------------------------------
+// One model call as the gateway saw it (llm::UsageRecord plus where it ran). Written while the
+// execution runs, so it is kept apart from the execution's row (which is written when the
+// execution ends) and summed when read.
+struct LlmCall {
+  std::string org_id;
+  std::string flow_id;       // empty for calls outside a flow
+  std::string execution_id;  // the execution's thread id; empty outside an execution
+  std::string agent;         // the listener that called
+  std::string model;
+  std::string provider;
+  std::string backend;
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t latency_ms = 0;
+  std::optional<std::int64_t> cost_micros;  // nullopt: the model has no price
+  std::int64_t attempts = 0;
+  bool ok = true;
+  std::string error_code;  // when !ok
+  std::int64_t started_at_ms = 0;
+};
+// Sums of calls; `key` is the group (flow id, model, agent or UTC day YYYY-MM-DD).
+struct LlmUsageGroup {
+  std::string key;
+  std::int64_t calls = 0;
+  std::int64_t failed_calls = 0;
+  std::int64_t unpriced_calls = 0;  // succeeded calls whose model has no price
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t cost_micros = 0;
+  std::int64_t latency_ms = 0;  // summed
+};
+struct LlmUsageRequest {
+  std::string org_id;
+  std::int64_t from_ms = 0;  // calls started in [from_ms, to_ms)
+  std::int64_t to_ms = 0;
+  std::string flow_id;      // empty = every flow
+  std::string group_by;     // "" (one group, key ""), "flow", "model", "agent", "day"
+};
+// The organization's month as billed: what every call added, and its cap.
+struct LlmMonth {
+  std::string month;  // YYYY-MM (UTC)
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t cost_micros = 0;
+  std::optional<std::int64_t> cap_micros;  // nullopt = no cap
+};
+
 // ---- the seam -------------------------------------------------------------------------
 
 // Errors common to every method: Unavailable (database unreachable or busy; retry),
@@ -475,6 +523,45 @@ struct WasmModule {
   std::optional<std::string> source;
   std::string created_by;
   std::int64_t created_at_ms = 0;
+};
+
+// ---- project memory (issue #5) ---------------------------------------------------------
+// A flow's key-value memory (`tool:keyvalue`, code blocks' kv imports): opt-in per flow,
+// bounded by the flow's byte quota, viewable and deletable through the API, cleared when
+// the flow is deleted. Keys and values are UTF-8 text (no NUL).
+struct MemoryEntry {
+  std::string key;
+  std::string value;                          // empty in list_memory answers
+  std::int64_t size_bytes = 0;                // key + value bytes: what counts against the quota
+  std::optional<std::int64_t> expires_at_ms;  // nullopt: kept until deleted
+  std::int64_t updated_at_ms = 0;
+};
+struct SetMemoryRequest {
+  std::string org_id;
+  std::string flow_id;
+  std::string key;
+  std::string value;
+  std::optional<std::int64_t> expires_at_ms;  // nullopt: kept until deleted
+  // The flow's quota: the bytes of its live keys and values after the write. A write that
+  // would pass it and grows the flow's memory fails with ResourceExhausted. 0 = no quota.
+  std::int64_t max_bytes = 0;
+  std::int64_t now_ms = 0;  // keys expired at this time read as absent and do not count
+};
+struct SetMemoryResponse {
+  bool replaced = false;        // the key had a live value before
+  std::int64_t used_bytes = 0;  // the flow's live bytes after the write
+};
+struct ListMemoryRequest {
+  std::string org_id;
+  std::string flow_id;
+  std::int64_t offset = 0;
+  std::int64_t limit = 50;  // 1..1000
+  std::int64_t now_ms = 0;
+};
+struct ListMemoryResponse {
+  std::vector<MemoryEntry> items;  // live keys ordered by key, values left out
+  std::int64_t total = 0;          // live keys ignoring offset/limit
+  std::int64_t used_bytes = 0;     // the flow's live bytes
 };
 
 class Store {
@@ -640,6 +727,17 @@ class Store {
   virtual Result<std::vector<DailyExecutions>> executions_per_day(const std::string& org_id,
                                                                   std::int64_t since_ms) = 0;
 
+  // LLM usage. record_llm_calls writes the calls and adds their tokens and cost to each
+  // organization's month (UTC month of started_at) in one transaction; NotFound for an
+  // unknown organization. Reads are scoped to `org_id`.
+  virtual Status record_llm_calls(const std::vector<LlmCall>& calls) = 0;
+  virtual Result<std::vector<LlmUsageGroup>> llm_usage(const LlmUsageRequest& req) = 0;
+  // An execution's calls, oldest first (at most 1,000).
+  virtual Result<std::vector<LlmCall>> list_llm_calls(const std::string& org_id, const std::string& execution_id) = 0;
+  virtual Result<LlmMonth> llm_month(const std::string& org_id, const std::string& month) = 0;
+  // The monthly spend cap in micro-dollars; nullopt removes it. NotFound for an unknown org.
+  virtual Status set_llm_cap(const std::string& org_id, std::optional<std::int64_t> cap_micros) = 0;
+
   // WASM modules, every call scoped to its organization. AlreadyExists for a taken
   // (name, version); NotFound for another organization's module.
   virtual Result<WasmModule> create_module(const CreateModuleRequest& req) = 0;
@@ -651,6 +749,26 @@ class Store {
   virtual Result<std::int64_t> count_modules(const std::string& org_id) = 0;
   // Rows in any organization that use these bytes (a file is deleted when none does).
   virtual Result<std::int64_t> count_module_uses(const std::string& sha256) = 0;
+
+  // ---- project memory (issue #5) -------------------------------------------------------
+  // Every call names the organization and the flow: a missing, deleted or foreign flow is
+  // NotFound, so one flow never reads another's keys. Keys expired at `now_ms` read as
+  // absent. InvalidArgument: an empty key, a NUL byte in a key or value, bad paging.
+  //
+  // The key's live value, or nullopt when it is absent or expired.
+  virtual Result<std::optional<MemoryEntry>> get_memory(const std::string& org_id, const std::string& flow_id,
+                                                        const std::string& key, std::int64_t now_ms) = 0;
+  // Creates or replaces the key. The quota check and the write are one transaction (writers
+  // of one flow are serialised), so concurrent writes never pass max_bytes together.
+  // ResourceExhausted: the flow's memory would pass max_bytes (nothing is written).
+  virtual Result<SetMemoryResponse> set_memory(const SetMemoryRequest& req) = 0;
+  // Removes the key; true when it had a live value (an absent key is not an error).
+  virtual Result<bool> delete_memory(const std::string& org_id, const std::string& flow_id,
+                                     const std::string& key, std::int64_t now_ms) = 0;
+  virtual Result<ListMemoryResponse> list_memory(const ListMemoryRequest& req) = 0;
+  // Removes every key of the flow; returns how many rows went. delete_flow does the same in
+  // its own transaction.
+  virtual Result<std::int64_t> clear_memory(const std::string& org_id, const std::string& flow_id) = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` and applies pending migrations.
