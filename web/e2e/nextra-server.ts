@@ -40,7 +40,8 @@ async function waitHealthy(url: string, child: ChildProcess, log: () => string):
   throw new Error(`nextra serve did not become healthy:\n${log()}`);
 }
 
-export async function startServer(): Promise<RunningServer> {
+// `env` adds to the server's environment (NEXTRA_OUTBOUND_ALLOWLIST for a local fake provider).
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const bin = resolve(WEB_DIR, process.env.NEXTRA_BIN ?? '../build/src/cli/nextra');
   if (!existsSync(bin)) throw new Error(`no nextra binary at ${bin}; build it or set NEXTRA_BIN`);
   const dist = join(WEB_DIR, 'dist');
@@ -50,7 +51,7 @@ export async function startServer(): Promise<RunningServer> {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(bin, ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir, '--web-dir', dist], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NEXTRA_ADMIN_EMAIL: '', NEXTRA_ADMIN_PASSWORD: '' },
+    env: { ...process.env, NEXTRA_ADMIN_EMAIL: '', NEXTRA_ADMIN_PASSWORD: '', ...env },
   });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));

@@ -16,11 +16,11 @@ export interface Session {
 }
 
 // Registers beforeAll/afterAll; the returned object is filled before the first test runs.
-export function useSession(): Session {
+export function useSession(env: Record<string, string> = {}): Session {
   const session = {} as Session;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    session.server = await startServer();
+    session.server = await startServer(env);
     session.browser = await openBrowser(session.server.url);
   });
   afterAll(async () => {

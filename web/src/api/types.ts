@@ -52,14 +52,24 @@ export interface FlowRunStatus {
 }
 
 export type ExecutionStatus = 'queued' | 'running' | 'success' | 'error' | 'timeout' | 'cancelled';
+// LLM usage of an execution or one of its steps (GET /api/executions/{id}).
+export interface UsageSums {
+  llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number; unpricedCalls: number;
+}
+export interface LlmCall {
+  step: number | null; agent: string; model: string; provider: string; backend: string;
+  promptTokens: number; completionTokens: number; costUsd: number | null; latencyMs: number;
+  attempts: number; ok: boolean; errorCode: string | null; startedAt: string;
+}
 export interface ExecutionStep {
   index: number; from: string; to: string; payloadType: string; payload: string;
-  status: 'delivered' | 'unhandled'; error: string | null; startedAt: string;
+  status: 'delivered' | 'unhandled'; error: string | null; startedAt: string; usage?: UsageSums;
 }
 export interface Execution {
   id: string; flowId: string; flowVersion: number; triggerId: string | null; status: ExecutionStatus;
   input: { target: string; payload: string }; output: string | null; error: string | null;
   startedAt: string; finishedAt: string | null; durationMs: number | null; steps?: ExecutionStep[];
+  usage?: UsageSums & { calls: LlmCall[] };
 }
 export interface SubmitResult { executionId: string; status: ExecutionStatus; location?: string; output?: unknown }
 

@@ -4,7 +4,7 @@ import { getFlow } from '../api/flows.api';
 import { getExecution, listExecutions, rerunExecution, cancelExecution } from '../api/runs.api';
 import { errorMessage } from '../api/client';
 import { useAsync } from '../lib/use-async';
-import { formatDuration, formatTime } from '../lib/format';
+import { formatDuration, formatTime, formatUsage, formatUsd } from '../lib/format';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 
@@ -91,6 +91,7 @@ function RunDetail({ flowId, executionId, onChanged }: { flowId: string; executi
             <dt className="text-slate-500">Input</dt><dd><code className="break-all">{r.input?.payload}</code></dd>
             <dt className="text-slate-500">Output</dt><dd><code className="break-all" data-testid="run-output">{r.output ?? '—'}</code></dd>
             {r.error && <><dt className="text-slate-500">Error</dt><dd className="text-red-600">{r.error}</dd></>}
+            {r.usage && r.usage.llmCalls > 0 && <><dt className="text-slate-500">LLM</dt><dd data-testid="run-usage">{formatUsage(r.usage)}</dd></>}
           </dl>
           <div className="flex gap-2">
             <button type="button" className="btn" onClick={() => act(async () => { const n = await rerunExecution(r.id); onChanged(); navigate(`/flow/${flowId}/runs/${n.executionId}`); })}>Re-run</button>
@@ -105,8 +106,14 @@ function RunDetail({ flowId, executionId, onChanged }: { flowId: string; executi
               <li key={s.index}>
                 <button type="button" className="w-full text-left hover:underline" aria-expanded={open === s.index} onClick={() => setOpen(open === s.index ? null : s.index)}>
                   {s.index + 1}. {s.from} → {s.to} <span className="text-slate-500">{s.payloadType}</span>{s.status === 'unhandled' ? ' (unhandled)' : ''}
+                  {s.usage && s.usage.llmCalls > 0 && <span className="ml-1 text-xs text-slate-500" data-testid="step-usage">{formatUsage(s.usage)}</span>}
                 </button>
                 {open === s.index && <pre className="whitespace-pre-wrap break-all rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{s.payload}{s.error ? `\n\n${s.error}` : ''}</pre>}
+                {open === s.index && (r.usage?.calls ?? []).filter((c) => c.step === s.index).map((c, i) => (
+                  <div key={i} className="mt-1 text-xs text-slate-500" data-testid="step-llm-call">
+                    {c.agent}: {c.model} via {c.backend} · {c.promptTokens} + {c.completionTokens} tokens · {c.costUsd == null ? 'no price' : formatUsd(c.costUsd)} · {formatDuration(c.latencyMs)}{c.ok ? '' : ` · failed (${c.errorCode})`}
+                  </div>
+                ))}
               </li>
             ))}
           </ol>
