@@ -78,6 +78,14 @@ std::shared_ptr<agent::AgentServices> agent_services(const runtime::FlowContext&
   o.http = world.http;
   o.prices = llm::builtin_prices();
   o.max_tokens_per_thread = ctx.spec->max_tokens_per_thread;
+  // 75, 90 and 95 % of an execution's token budget show in its event stream and the flow's logs.
+  if (ctx.publish) {
+    o.on_budget_warning = [publish = ctx.publish](const llm::BudgetWarning& w) {
+      publish(w.thread_id, "llm.budget",
+              nlohmann::json{{"executionId", w.thread_id}, {"percent", w.percent}, {"used", w.used}, {"max", w.max}}
+                  .dump());
+    };
+  }
   // Every call is accounted to the flow's organization, which may cap its monthly spend.
   if (world.store) {
     o.usage_sink = std::make_shared<StoreUsageSink>(

@@ -13,10 +13,10 @@ namespace {
 using nlohmann::json;
 using llm::testing::Reply;
 
-std::string agent_yaml(const std::string& base_url) {
+std::string agent_yaml(const std::string& base_url, const std::string& extra = "") {
   return R"(organism:
   name: poet
-llm:
+)" + extra + R"(llm:
   default_model: gpt-4o
   backends:
     - name: main
@@ -161,6 +161,28 @@ TEST_F(UsageApi, TheMonthlySpendCapStopsTheNextModelCall) {
   auto none = owner_.put("/api/usage/cap", {{"monthlyCapUsd", nullptr}});
   ASSERT_EQ(none.status, 200);
   EXPECT_TRUE(none.json["capUsd"].is_null());
+}
+
+TEST_F(UsageApi, AnExecutionNearItsTokenBudgetSaysSoInItsEvents) {
+  const std::string flow =
+      create_flow(owner_, "thrifty", agent_yaml(provider_.base_url("main", llm::WireFormat::OpenAi),
+                                                "max_tokens_per_thread: 2000\n"));
+  auto t = owner_.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  Reply big = Reply::text_reply("a long poem", 1100, 500);  // 1,600 of 2,000 tokens: 80 %
+  provider_.script("main", {big});
+  auto r = client().call("POST", t.json["webhookPath"].get<std::string>() + "?wait=true", json{{"city", "Oslo"}}.dump());
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto logs = owner_.get("/api/flows/" + flow + "/logs");
+  ASSERT_EQ(logs.status, 200) << logs.body;
+  std::vector<json> warnings;
+  for (const auto& ev : logs.json["items"]) {
+    if (ev["type"] == "llm.budget") warnings.push_back(ev);
+  }
+  ASSERT_EQ(warnings.size(), 1u) << logs.body;
+  const std::string data = warnings[0].dump();
+  EXPECT_NE(data.find("75"), std::string::npos) << data;
+  EXPECT_NE(data.find(r.json["executionId"].get<std::string>()), std::string::npos) << data;
 }
 
 TEST_F(UsageApi, OnlyAdminsSetTheCapAndBadInputIsRefused) {
