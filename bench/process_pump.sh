@@ -28,8 +28,12 @@ for r in $(seq 1 "$rounds"); do
   hook=$(call)
   echo "round $r: stopped flow, first answer $(ms "$cold") ms; running: inject $(ms "$warm") ms, webhook $(ms "$hook") ms"
 done
-sleep 1
 child=$(pgrep -f "nextra pump --flow $flow" | head -n 1)
+echo "pump process RSS just after the calls: $(awk '/VmRSS/ {print $2, $3}' /proc/"$child"/status) (pid $child)"
+# An idle pump gives back its clean file pages after 10 s (PumpProcessOptions::idle_trim_after).
+sleep 11
 echo "pump process RSS while idle: $(awk '/VmRSS/ {print $2, $3}' /proc/"$child"/status) (pid $child)"
 echo "server RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
 echo "pump process memory (smaps_rollup): $(grep -E '^(Rss|Pss|Private_Dirty|Shared_Clean)' /proc/"$child"/smaps_rollup | tr -s ' ' | tr '\n' ';')"
+echo "first webhook after the idle trim: $(ms "$(call)") ms; the next: $(ms "$(call)") ms"
+echo "pump process RSS after those calls: $(awk '/VmRSS/ {print $2, $3}' /proc/"$child"/status)"

@@ -1,5 +1,7 @@
 #include "process/pump_process.h"
 
+#include <malloc.h>
+
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -9,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/resident_pages.h"
 #include "host/host.h"
 #include "process/channels.h"
 #include "redis/connection.h"
@@ -33,6 +36,10 @@ class Deliveries {
   void add(const std::string& id, const std::string& entry) {
     std::lock_guard lock(mu_);
     entries_[id].push_back(entry);
+  }
+  bool empty() {
+    std::lock_guard lock(mu_);
+    return entries_.empty();
   }
   std::vector<std::string> take(const std::string& id) {
     std::lock_guard lock(mu_);
@@ -162,8 +169,16 @@ Status run_pump_process(const PumpProcessOptions& options, const std::atomic<boo
   std::printf("%s\n", kReadyLine);
   std::fflush(stdout);
 
+  auto last_activity = std::chrono::steady_clock::now();
+  bool trimmed = false;
   while (!stop) {
     for (const auto& id : cancels.take()) (void)runtime.cancel(org_id, id);
+    if (!trimmed && options.idle_trim_after.count() > 0 && deliveries.empty() &&
+        std::chrono::steady_clock::now() - last_activity >= options.idle_trim_after) {
+      ::malloc_trim(0);
+      (void)release_clean_file_pages();
+      trimmed = true;
+    }
     auto batch = reader.read(64, std::chrono::milliseconds(200));
     if (!batch.ok()) {
       // Redis restarted: without persistence the group is gone (NOGROUP); recreate it. The
@@ -174,6 +189,10 @@ Status run_pump_process(const PumpProcessOptions& options, const std::atomic<boo
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       }
       continue;
+    }
+    if (!batch->empty() || !deliveries.empty()) {
+      last_activity = std::chrono::steady_clock::now();
+      trimmed = false;
     }
     for (const auto& d : *batch) handle(d);
   }

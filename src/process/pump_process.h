@@ -35,6 +35,11 @@ struct PumpProcessOptions {
   int workers = 2;
   std::string backend = "memory";  // memory | redis
   std::chrono::milliseconds execution_timeout{5 * 60 * 1000};
+  // After this long with nothing to run, the process gives back the clean file pages that
+  // start-up touched (core/resident_pages.h) and the heap's free memory, once per idle spell:
+  // an idle pump's RSS is then what it holds, not what loading the flow once touched.
+  // 0 = never.
+  std::chrono::milliseconds idle_trim_after{10000};
   // The handler kinds that reach the outside world (http, wasm), made once the store is
   // open; given by the composition root (`nextra pump`), empty = built-ins only.
   std::function<runtime::HandlerKinds(store::Store&)> handler_kinds;
