@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "api/flow_validation.h"
 #include "api/json_body.h"
 #include "api/json_views.h"
+#include "api/llm_usage.h"
 #include "core/uuid.h"
 #include "flow/loader.h"
 #include "http/error_mapping.h"
@@ -192,6 +194,12 @@ Response llm_failure(const Error& e, int attempts) {
   }
 }
 
+// The organization's monthly LLM spend cap refused the call (or could not be checked).
+Response spend_refusal(const Error& e) {
+  if (e.code == ErrorCode::ResourceExhausted) return Response::error(429, "spend_cap_reached", e.message);
+  return http::from_error(e);
+}
+
 std::size_t code_points(std::string_view s) {
   return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
@@ -225,8 +233,7 @@ class Generation : public std::enable_shared_from_this<Generation> {
     // A budget entry of its own, so the gateway's per-thread cap bounds one generation.
     request_.thread_id = "generate:" + id_;
     request_.agent = "flow-generator";
-    // The gateway has no usage sink: these calls are charged to no organization yet (see
-    // make_generator_gateway).
+    request_.account = org_id_;  // the caller's organization pays, within its spend cap
     return ask();
   }
 
@@ -254,6 +261,7 @@ class Generation : public std::enable_shared_from_this<Generation> {
     if (attempts_ >= kGenerateAttempts) return finish(still_invalid(diagnostics));
     request_.messages.push_back(llm::Message::assistant(content.size() > kMaxAnswerBytes ? content.substr(0, 4096) : content));
     request_.messages.push_back(llm::Message::user(repair_message(diagnostics)));
+    if (auto admitted = spend_cap_check(s_.store, org_id_)(); !admitted.ok()) return finish(spend_refusal(admitted.error()));
     Status queued = ask();
     if (!queued.ok()) finish(llm_failure(queued.error(), attempts_ - 1));
   }
@@ -322,6 +330,7 @@ Response generate_flow(ApiServices& s, const Request& req, const Caller& c) {
                            "description is longer than " + std::to_string(kMaxGenerateDescriptionChars) + " characters",
                            {{"field", "description"}});
   }
+  if (auto admitted = spend_cap_check(s.store, c.org.id)(); !admitted.ok()) return spend_refusal(admitted.error());
   auto deferred = std::make_shared<http::DeferredResponse>();
   deferred->set_deadline(std::chrono::steady_clock::now() + kGenerateTimeout, [] {
     return Response::error(504, "generation_timeout",
@@ -442,7 +451,8 @@ nlohmann::json canvas_for(const flow::OrganismSpec& spec) {
 }
 
 Result<std::shared_ptr<llm::Gateway>> make_generator_gateway(const std::filesystem::path& file,
-                                                             std::shared_ptr<net::HttpClient> http) {
+                                                             std::shared_ptr<net::HttpClient> http,
+                                                             store::Store* store) {
   const std::string name = file.string();
   auto fail = [&](int line, int column, const std::string& message) -> Error {
     return Error{ErrorCode::InvalidArgument,
@@ -491,9 +501,10 @@ Result<std::shared_ptr<llm::Gateway>> make_generator_gateway(const std::filesyst
   o.config = std::move(config).value();
   o.http = std::move(http);
   o.prices = llm::builtin_prices();
-  // Not yet: usage of generations is charged to no organization (no sink). A sink would
-  // need the caller's organization, which the route knows and this gateway does not.
-  o.usage_sink = nullptr;
+  // Each call is charged to the organization its request names (CompletionRequest::account).
+  o.usage_sink = std::make_shared<StoreUsageSink>(store, "", "", [](const Error& e) {
+    std::fprintf(stderr, "nextra: a flow generation's LLM usage was not recorded: %s\n", e.message.c_str());
+  });
   o.max_tokens_per_thread = 100000;  // per generation (each has its own budget thread)
   o.workers = 8;                     // generations waiting on the model at once
   o.queue_capacity = 64;             // beyond: 429

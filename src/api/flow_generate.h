@@ -38,7 +38,8 @@ void add_generate_routes(http::Router& router, ApiServices& services);
 // `default_model`, it uses ${secret:NAME} (no organization's secrets apply to the server), or
 // an `api_key_env` variable is not set.
 Result<std::shared_ptr<llm::Gateway>> make_generator_gateway(const std::filesystem::path& file,
-                                                             std::shared_ptr<net::HttpClient> http);
+                                                             std::shared_ptr<net::HttpClient> http,
+                                                             store::Store* store);
 
 // The system prompt: the organism.yaml reference, condensed, and one complete example.
 const std::string& generation_system_prompt();

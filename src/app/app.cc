@@ -100,7 +100,7 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   if (!options.llm_config_file.empty()) {
     // Its calls go through the same allowlisted client as the flows' gateways.
     NEXTRA_ASSIGN_OR_RETURN(impl->services->generator_llm,
-                            api::make_generator_gateway(options.llm_config_file, impl->outbound));
+                            api::make_generator_gateway(options.llm_config_file, impl->outbound, impl->store.get()));
   }
   ro.handler_kinds = make_handler_kinds(OutsideWorld{impl->store.get(), impl->outbound, options.data_dir / "modules"});
   if (options.saas) {

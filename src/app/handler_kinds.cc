@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/agent_handler.h"
-#include "app/llm_usage.h"
+#include "api/llm_usage.h"
 #include "host/module_files.h"
 #include "llm/config.h"
 #include "llm/gateway.h"
@@ -88,12 +88,12 @@ std::shared_ptr<agent::AgentServices> agent_services(const runtime::FlowContext&
   }
   // Every call is accounted to the flow's organization, which may cap its monthly spend.
   if (world.store) {
-    o.usage_sink = std::make_shared<StoreUsageSink>(
+    o.usage_sink = std::make_shared<api::StoreUsageSink>(
         world.store, ctx.org_id, ctx.flow_id, [flow = ctx.flow_id](const Error& e) {
           std::fprintf(stderr, "nextra: flow %s: an LLM call's usage was not recorded: %s\n", flow.c_str(),
                        e.message.c_str());
         });
-    services->admit = spend_cap_check(world.store, ctx.org_id);
+    services->admit = api::spend_cap_check(world.store, ctx.org_id);
   }
   auto gateway = llm::Gateway::create(std::move(o));
   if (!gateway.ok()) {

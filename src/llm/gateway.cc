@@ -261,6 +261,7 @@ void Gateway::Impl::record(const CompletionRequest& request, const std::string& 
                            const Error* error) {
   if (!options.usage_sink) return;
   UsageRecord r;
+  r.account = request.account;
   r.thread_id = request.thread_id;
   r.agent = request.agent;
   r.model = model;

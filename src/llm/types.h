@@ -50,9 +50,12 @@ struct CompletionRequest {
   std::vector<ToolDefinition> tools;
   std::optional<double> temperature;
   std::optional<int> max_tokens;
-  // Accounting: the thread whose budget pays, and the listener asking (both optional).
+  // Accounting: the thread whose budget pays, and the listener asking (both optional);
+  // `account`, when set, is the organization the call is charged to, for gateways that serve
+  // several organizations (the server's own, for English → flow).
   std::string thread_id;
   std::string agent;
+  std::string account;
 };
 
 struct Usage {

@@ -12,6 +12,7 @@
 namespace nextra::llm {
 
 struct UsageRecord {
+  std::string account;  // CompletionRequest::account
   std::string thread_id;
   std::string agent;
   std::string model;

@@ -105,6 +105,31 @@ TEST_F(FlowGenerateApi, ValidOnTheFirstAttempt) {
   EXPECT_EQ(saved.status, 201) << saved.body;
 }
 
+TEST_F(FlowGenerateApi, ItsCallsAreChargedToTheCallersOrganizationWithinItsSpendCap) {
+  configure();
+  Scripted priced = Scripted::text_reply(good_yaml(), 1000, 500);
+  provider.script("main", {Scripted::text_reply(fenced(bad_yaml()), 1000, 500), priced});
+  Client c = user("ada@example.com");
+  ASSERT_EQ(generate(c, "Pass a ping through to the output").status, 200);
+  // Both attempts are the organization's, under the generator's name and no flow.
+  auto usage = c.get("/api/usage?groupBy=agent");
+  ASSERT_EQ(usage.status, 200) << usage.body;
+  ASSERT_EQ(usage.json["groups"].size(), 1u) << usage.body;
+  EXPECT_EQ(usage.json["groups"][0]["key"], "flow-generator");
+  EXPECT_EQ(usage.json["groups"][0]["calls"], 2);
+  EXPECT_EQ(usage.json["groups"][0]["promptTokens"], 2000);
+  Client other = user("bob@example.com");
+  EXPECT_EQ(other.get("/api/usage").json["totals"]["calls"], 0);
+
+  // test-model has no price, so only a zero cap is already reached: the next generation is
+  // refused before any call.
+  ASSERT_EQ(c.put("/api/usage/cap", {{"monthlyCapUsd", 0}}).status, 200);
+  auto refused = generate(c, "Pass a ping through to the output");
+  EXPECT_EQ(refused.status, 429) << refused.body;
+  EXPECT_EQ(refused.code(), "spend_cap_reached");
+  EXPECT_EQ(provider.calls("main"), 2);
+}
+
 TEST_F(FlowGenerateApi, InvalidThenRepairedOnTheSecondAttempt) {
   configure();
   provider.script("main", {Scripted::text_reply(fenced(bad_yaml())), Scripted::text_reply(good_yaml())});  // the 2nd unfenced

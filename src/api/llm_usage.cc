@@ -1,4 +1,4 @@
-#include "app/llm_usage.h"
+#include "api/llm_usage.h"
 
 #include <chrono>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include "core/utc_time.h"
 
-namespace nextra::app {
+namespace nextra::api {
 namespace {
 
 std::int64_t system_now_ms() {
@@ -24,7 +24,7 @@ std::string dollars(std::int64_t micros) {
 
 store::LlmCall to_llm_call(const llm::UsageRecord& u, const std::string& org_id, const std::string& flow_id) {
   store::LlmCall c;
-  c.org_id = org_id;
+  c.org_id = u.account.empty() ? org_id : u.account;
   c.flow_id = flow_id;
   c.execution_id = u.thread_id;  // agents call with their execution's id as the budget's thread
   c.agent = u.agent;
@@ -49,7 +49,7 @@ StoreUsageSink::StoreUsageSink(store::Store* store, std::string org_id, std::str
     : store_(store), org_id_(std::move(org_id)), flow_id_(std::move(flow_id)), on_error_(std::move(on_error)) {}
 
 void StoreUsageSink::record(const llm::UsageRecord& usage) {
-  if (!store_) return;
+  if (!store_ || (usage.account.empty() && org_id_.empty())) return;
   auto st = store_->record_llm_calls({to_llm_call(usage, org_id_, flow_id_)});
   if (!st.ok() && on_error_) on_error_(st.error());
 }
@@ -72,4 +72,4 @@ std::function<Status()> spend_cap_check(store::Store* store, std::string org_id,
   };
 }
 
-}  // namespace nextra::app
+}  // namespace nextra::api

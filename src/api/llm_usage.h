@@ -1,7 +1,9 @@
 #pragma once
-// Where a flow's LLM calls are accounted (issue #5): every call the gateway makes is written
-// to the store (llm_calls, and the organization's month in usage_counters), and every agent
-// asks before a model call whether its organization is still under its monthly spend cap.
+// Where LLM calls are accounted (issue #5): every call a gateway makes is written to the
+// store (llm_calls, and the organization's month in usage_counters), and every agent (and
+// every English → flow generation) asks before a model call whether its organization is
+// still under its monthly spend cap. Used by the flows' gateways (app/handler_kinds.cc) and
+// by the server's own (flow_generate.cc).
 
 #include <functional>
 #include <memory>
@@ -11,11 +13,13 @@
 #include "llm/usage.h"
 #include "store/store.h"
 
-namespace nextra::app {
+namespace nextra::api {
 
 // Writes each call as it ends (one short transaction, on the gateway's worker: a model call
-// takes far longer than its row). A failed write is reported to `on_error` and otherwise
-// dropped: a call that already happened cannot be undone by refusing its record.
+// takes far longer than its row). A call is charged to its request's `account` when set,
+// else to `org_id` (a flow's gateway serves one organization); with neither it is not
+// recorded. A failed write is reported to `on_error` and otherwise dropped: a call that
+// already happened cannot be undone by refusing its record.
 class StoreUsageSink final : public llm::UsageSink {
  public:
   StoreUsageSink(store::Store* store, std::string org_id, std::string flow_id,
@@ -29,8 +33,8 @@ class StoreUsageSink final : public llm::UsageSink {
   std::function<void(const Error&)> on_error_;
 };
 
-// The call as the store keeps it: cost in micro-dollars (rounded), the start from the end
-// minus the latency.
+// The call as the store keeps it: charged to `usage.account` or else `org_id`, cost in
+// micro-dollars (rounded), the start from the end minus the latency.
 store::LlmCall to_llm_call(const llm::UsageRecord& usage, const std::string& org_id, const std::string& flow_id);
 
 // Before a model call: ResourceExhausted when the organization's spend this UTC month has
@@ -40,4 +44,4 @@ store::LlmCall to_llm_call(const llm::UsageRecord& usage, const std::string& org
 std::function<Status()> spend_cap_check(store::Store* store, std::string org_id,
                                         std::function<std::int64_t()> now_ms = {});
 
-}  // namespace nextra::app
+}  // namespace nextra::api
