@@ -3,7 +3,6 @@
 // A save names the version it edits (body `version`, or an If-Match header). The store
 // writes the new version only if nobody saved in between; otherwise the client gets 409 with
 // the current flow, and both edits still exist (the other one saved, this one in the client).
-#include <mutex>
 
 #include "api/accounts.h"
 #include "api/caller.h"
@@ -112,14 +111,14 @@ Response create_flow(ApiServices& s, const Request& req, const Caller& c) {
   cr.author_user_id = c.user.id;
   auto diagnostics = check_flow_yaml(s, c.org.id, cr.organism_yaml);
   if (flow::has_errors(diagnostics)) return invalid_yaml_response(diagnostics);
-  // The plan's count and the insert must not interleave with another create, or two
-  // concurrent creates both pass a limit of one (found under ASan timing). One lock per
-  // server process; several `nextra serve` instances would need the check in the store.
-  static std::mutex create_mu;
-  std::unique_lock create_lock(create_mu);
+  // The quick check answers with the current count; the insert checks the limit again in its
+  // transaction, so concurrent creates (in this server or another) cannot both pass it.
   if (auto limited = check_flow_limit(s, c.org)) return std::move(*limited);
+  if (s.config.saas) cr.max_flows = limits_for_plan(c.org.plan).flows;
   auto flow = s.store->create_flow(cr);
-  create_lock.unlock();
+  if (!flow.ok() && flow.error().code == ErrorCode::ResourceExhausted && cr.max_flows) {
+    return tier_limit_response(c.org, "flows", "flow", *cr.max_flows, *cr.max_flows);
+  }
   if (!flow.ok()) return http::from_error(flow.error());
   audit(s, c, req, "flow.create", "flow", flow->id, {{"name", flow->name}, {"version", flow->version}});
   for (auto& w : sync_triggers_after_save(s, c.org.id, flow->id, flow->organism_yaml)) diagnostics.push_back(std::move(w));

@@ -175,10 +175,7 @@ std::optional<Response> check_module_limit(ApiServices& s, const store::Organiza
   auto count = s.store->count_modules(org.id);
   if (!count.ok()) return http::from_error(count.error());
   if (*count < *limit) return std::nullopt;
-  return Response::error(402, "tier_limit",
-                         "the " + org.plan + " plan allows " + std::to_string(*limit) +
-                             (*limit == 1 ? " module" : " modules") + "; upgrade the plan or delete a module",
-                         {{"limit", *limit}, {"current", *count}, {"plan", org.plan}, {"resource", "modules"}});
+  return tier_limit_response(org, "modules", "module", *limit, *count);
 }
 
 Response list_modules(ApiServices& s, const Request& req, const Caller& c) {
@@ -239,11 +236,15 @@ Response create_module(ApiServices& s, const Request& req, const Caller& c) {
   cr.exports = exports.dump();
   cr.source = up.source;
   cr.created_by = c.user.id;
+  if (s.config.saas) cr.max_modules = limits_for_plan(c.org.plan).wasm_modules;
   auto m = s.store->create_module(cr);
   if (!m.ok()) {
     // A file no row uses (a failed insert of new bytes) would only waste space: remove it.
     auto uses = s.store->count_module_uses(stored->sha256);
     if (uses.ok() && *uses == 0) files.remove(stored->file_name);
+    if (m.error().code == ErrorCode::ResourceExhausted && cr.max_modules) {
+      return tier_limit_response(c.org, "modules", "module", *cr.max_modules, *cr.max_modules);
+    }
     if (m.error().code == ErrorCode::AlreadyExists) {
       return Response::error(409, "already_exists",
                              "module " + up.name + " " + up.version + " exists; upload a new version",

@@ -31,11 +31,15 @@ std::optional<http::Response> check_flow_limit(ApiServices& s, const store::Orga
   auto count = s.store->count_flows(org.id);
   if (!count.ok()) return http::from_error(count.error());
   if (*count < *limit) return std::nullopt;
-  return http::Response::error(
-      402, "tier_limit",
-      "the " + org.plan + " plan allows " + std::to_string(*limit) + (*limit == 1 ? " flow" : " flows") +
-          "; upgrade the plan or delete a flow",
-      {{"limit", *limit}, {"current", *count}, {"plan", org.plan}, {"resource", "flows"}});
+  return tier_limit_response(org, "flows", "flow", *limit, *count);
+}
+
+http::Response tier_limit_response(const store::Organization& org, const std::string& resource, const std::string& one,
+                                   std::int64_t limit, std::int64_t current) {
+  return http::Response::error(402, "tier_limit",
+                               "the " + org.plan + " plan allows " + std::to_string(limit) + " " +
+                                   (limit == 1 ? one : resource) + "; upgrade the plan or delete a " + one,
+                               {{"limit", limit}, {"current", current}, {"plan", org.plan}, {"resource", resource}});
 }
 
 }  // namespace nextra::api

@@ -24,6 +24,12 @@ TierLimits limits_for_plan(const std::string& plan);
 Status check_execution_limit(store::Store& store, const std::string& org_id, const std::string& month);
 
 // 402 tier_limit when the organization may not create another flow; nullopt when it may.
+// A quick answer before the work of a create; the store's insert checks the limit again
+// atomically (CreateFlowRequest::max_flows), which is what concurrent creates meet.
 std::optional<http::Response> check_flow_limit(ApiServices& s, const store::Organization& org);
+
+// The 402 tier_limit answer: `resource` "flows" or "modules", `one` its singular.
+http::Response tier_limit_response(const store::Organization& org, const std::string& resource, const std::string& one,
+                                   std::int64_t limit, std::int64_t current);
 
 }  // namespace nextra::api

@@ -280,6 +280,8 @@ class SqlStore final : public Store {
     NEXTRA_TRY(require(req.org_id, "org_id"));
     NEXTRA_TRY(require(req.name, "name"));
     return tx([&]() -> Result<Flow> {
+      NEXTRA_TRY(sql::check_plan_limit(*db(), req.org_id, req.max_flows,
+                                  "SELECT COUNT(*) FROM flows WHERE org_id = ? AND deleted_at IS NULL", "flows"));
       std::int64_t now = now_ms();
       std::string id = new_uuid_v4();
       NEXTRA_ASSIGN_OR_RETURN(

@@ -70,6 +70,27 @@ inline Error not_found(const std::string& what) {
   return Error::make(ErrorCode::NotFound, what + " not found");
 }
 
+// Serialises, until the transaction ends, the writers that count an organization's rows
+// against a plan's limit: PostgreSQL locks the organization's row; SQLite has one writer at
+// a time anyway. Then answers ResourceExhausted if `count_sql` (one `?`, the org id) already
+// reaches `limit`.
+inline Status check_plan_limit(SqlDriver& db, const std::string& org_id, const std::optional<std::int64_t>& limit,
+                               const char* count_sql, const char* what) {
+  if (!limit) return {};
+  if (db.dialect() == Dialect::Postgres) {
+    auto locked = db.query("SELECT id FROM organizations WHERE id = ? FOR UPDATE", {org_id});
+    if (!locked.ok()) return locked.take_error();
+  }
+  auto rows = db.query(count_sql, {org_id});
+  if (!rows.ok()) return rows.take_error();
+  const std::int64_t count = rows->empty() ? 0 : col_i64(rows->at(0), 0);
+  if (count < *limit) return {};
+  Error e = Error::make(ErrorCode::ResourceExhausted, "the plan allows " + std::to_string(*limit) + " " + what +
+                                                          " and the organization has " + std::to_string(count));
+  e.field = what;
+  return e;
+}
+
 // Users. external_id is NULL in the table when the user has none (UNIQUE allows many NULLs).
 inline constexpr const char* kUserCols = "id, email, name, password_hash, external_id, created_at";
 inline User user_from(const SqlRow& r) {

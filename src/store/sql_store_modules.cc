@@ -34,6 +34,8 @@ Result<WasmModule> SqlModules::create(const CreateModuleRequest& req) {
   NEXTRA_TRY(require(req.version, "version"));
   NEXTRA_TRY(require(req.sha256, "sha256"));
   NEXTRA_TRY(require(req.content_path, "content_path"));
+  NEXTRA_TRY(check_plan_limit(db_, req.org_id, req.max_modules, "SELECT COUNT(*) FROM wasm_modules WHERE org_id = ?",
+                              "modules"));
   // A taken (org, name, version) fails the UNIQUE constraint: AlreadyExists.
   NEXTRA_ASSIGN_OR_RETURN(
       Rows rows,

@@ -155,6 +155,10 @@ struct CreateFlowRequest {
   std::string organism_yaml;
   std::string canvas_state;
   std::string author_user_id;
+  // The plan's limit on the organization's flows, checked in the insert's transaction (the
+  // organization's row locked), so concurrent creates cannot both pass it:
+  // ResourceExhausted when the organization already has this many.
+  std::optional<std::int64_t> max_flows;
 };
 struct ListFlowsRequest {
   std::string org_id;
@@ -509,6 +513,7 @@ struct CreateModuleRequest {
   std::string exports;  // JSON array
   std::optional<std::string> source;  // AssemblyScript, when built here
   std::string created_by;
+  std::optional<std::int64_t> max_modules;  // the plan's limit, as CreateFlowRequest::max_flows
 };
 struct WasmModule {
   std::string id;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "core/uuid.h"
 #include "store/migrations.h"
@@ -539,6 +540,37 @@ TEST_P(StoreConformance, ConcurrentSavesExactlyOneWinsPerVersion) {
   }
   // The flow row and the newest version row were committed together.
   EXPECT_EQ(versions->items[0].organism_yaml, now->organism_yaml);
+}
+
+// A plan's flow limit is checked in the insert's transaction: creates racing from two
+// connections (two servers) against a limit of one leave exactly one flow.
+TEST_P(StoreConformance, RacingCreatesCannotBothPassAFlowLimit) {
+  std::string u = user("u@example.com"), o = org(u);
+  std::unique_ptr<Store> second = open();
+  ASSERT_NE(second, nullptr);
+  std::atomic<int> created{0}, refused{0}, go{0};
+  auto creator = [&](Store* s, int i) {
+    go.fetch_add(1);
+    while (go.load() < 4) std::this_thread::yield();
+    CreateFlowRequest req{o, "f" + std::to_string(i), "", "organism: {name: x}", "{}", u};
+    req.max_flows = 1;
+    auto r = s->create_flow(req);
+    if (r.ok()) {
+      created.fetch_add(1);
+    } else if (r.error().code == ErrorCode::ResourceExhausted) {
+      refused.fetch_add(1);
+    } else {
+      ADD_FAILURE() << r.error().message;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) threads.emplace_back(creator, i % 2 ? second.get() : store_.get(), i);
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(created.load(), 1);
+  EXPECT_EQ(refused.load(), 3);
+  EXPECT_EQ(*store_->count_flows(o), 1);
+  // Without a limit the same organization may go on.
+  EXPECT_TRUE(store_->create_flow({o, "free", "", "organism: {name: x}", "{}", u}).ok());
 }
 
 // ---- tenant isolation -------------------------------------------------------------------

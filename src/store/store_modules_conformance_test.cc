@@ -91,6 +91,20 @@ TEST_P(StoreModulesConformance, DeletingCountsDownTheUsesOfTheBytes) {
   EXPECT_EQ(*store_->count_modules(org_a_), 0);
 }
 
+TEST_P(StoreModulesConformance, APlansModuleLimitIsCheckedInTheInsert) {
+  auto first = req(org_a_, "m", "1");
+  first.max_modules = 1;
+  ASSERT_TRUE(store_->create_module(first).ok());
+  auto second = req(org_a_, "m", "2");
+  second.max_modules = 1;
+  EXPECT_CODE(store_->create_module(second), ResourceExhausted);
+  second.max_modules = 2;
+  EXPECT_TRUE(store_->create_module(second).ok());
+  auto other_org = req(org_b_, "m", "1");
+  other_org.max_modules = 1;
+  EXPECT_TRUE(store_->create_module(other_org).ok());  // counted per organization
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreModulesConformance, NEXTRA_STORE_BACKENDS);
 
 }  // namespace
