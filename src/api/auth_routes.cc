@@ -7,6 +7,7 @@
 #include "api/json_views.h"
 #include "api/routes.h"
 #include "api/tiers.h"
+#include "api/usage_json.h"
 #include "auth/passwords.h"
 #include "auth/tokens.h"
 #include "http/error_mapping.h"
@@ -189,13 +190,17 @@ Response handle_me(ApiServices& s, const Request&, const Caller& c) {
                      {"failed", d.failed},
                      {"open", d.open}});
   }
+  auto llm = s.store->llm_month(c.org.id, month);
+  if (!llm.ok()) return http::from_error(llm.error());
   me["usage"] = {{"month", month},
                  {"daily", std::move(daily)},
                  {"executions", *executions},
                  {"executionsLimit", limit(limits.executions_per_month)},
                  {"flows", *flows},
                  {"flowsLimit", limit(limits.flows)},
-                 {"limitsEnforced", s.config.saas}};
+                 {"limitsEnforced", s.config.saas},
+                 {"llmCostUsd", usd(llm->cost_micros)},
+                 {"llmCapUsd", llm->cap_micros ? nlohmann::json(usd(*llm->cap_micros)) : nlohmann::json(nullptr)}};
   auto r = Response::json(200, me);
   r.headers.set("Cache-Control", "no-store");
   return r;

@@ -158,6 +158,11 @@ TEST_F(UsageApi, TheMonthlySpendCapStopsTheNextModelCall) {
   // A higher cap lets calls through again; null removes it.
   ASSERT_EQ(owner_.put("/api/usage/cap", {{"monthlyCapUsd", 1}}).status, 200);
   EXPECT_EQ(run("Tromsø").status, 200);
+  // The dashboard's card (GET /api/me) shows the month's spend against the cap.
+  auto me = owner_.get("/api/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_DOUBLE_EQ(me.json["usage"]["llmCostUsd"].get<double>(), 2 * kCallUsd);
+  EXPECT_DOUBLE_EQ(me.json["usage"]["llmCapUsd"].get<double>(), 1.0);
   auto none = owner_.put("/api/usage/cap", {{"monthlyCapUsd", nullptr}});
   ASSERT_EQ(none.status, 200);
   EXPECT_TRUE(none.json["capUsd"].is_null());

@@ -69,7 +69,7 @@ beforeAll(startProvider);
 afterAll(() => new Promise<void>((ok) => provider.close(() => ok())));
 
 describe('LLM usage in the web UI', () => {
-  it('shows a run’s LLM calls, tokens and cost and the step that caused them', async () => {
+  it('shows a run’s LLM calls, tokens and cost, the step that caused them, and the month’s spend', async () => {
     const { page } = session.browser;
     page.setDefaultTimeout(20_000);
     const base = session.server.url;
@@ -97,5 +97,12 @@ describe('LLM usage in the web UI', () => {
     await page.locator('button:has([data-testid="step-usage"])').click();
     expect(await page.locator('[data-testid="step-llm-call"]').textContent()).toContain('poet: gpt-4o via main · 1000 + 500 tokens · $0.0075');
     await shot(page, '09-run-llm-usage');
+
+    // The dashboard's usage card: the month's spend, against a cap once one is set.
+    const cap = await page.request.put(`${base}/api/usage/cap`, { headers, data: { monthlyCapUsd: 25 } });
+    expect(cap.status(), await cap.text()).toBe(200);
+    await page.goto(`${base}/dashboard`);
+    await page.locator('[data-testid="llm-spend"]', { hasText: '$0.0075' }).waitFor();
+    expect(await page.locator('[data-testid="llm-spend"]').textContent()).toBe('LLM spend this month: $0.0075 of $25.00');
   });
 });

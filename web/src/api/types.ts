@@ -15,7 +15,7 @@ export interface Me {
   authMethod: 'session' | 'api_key' | 'bearer';
   csrfToken?: string;
   // This month's usage against the plan, counted by the server (null limit = unlimited).
-  usage?: { month: string; daily: DailyExecutions[]; executions: number; executionsLimit: number | null; flows: number; flowsLimit: number | null; limitsEnforced: boolean };
+  usage?: { month: string; daily: DailyExecutions[]; executions: number; executionsLimit: number | null; flows: number; flowsLimit: number | null; limitsEnforced: boolean; llmCostUsd?: number; llmCapUsd?: number | null };
 }
 
 export type FlowStatus = 'stopped' | 'starting' | 'running' | 'stopping' | 'error';

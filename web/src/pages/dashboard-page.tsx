@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { createFlow, listFlows } from '../api/flows.api';
 import { errorMessage } from '../api/client';
 import { useAsync } from '../lib/use-async';
-import { formatTime } from '../lib/format';
+import { formatTime, formatUsd } from '../lib/format';
 import { Empty, ErrorBox, Loading } from '../components/states';
 import { StatusBadge } from '../components/status-badge';
 import { ExecutionsChart } from '../features/dashboard-chart';
@@ -69,6 +69,12 @@ export function DashboardPage() {
           </p>
           {executionsLimit !== null && usage && (
             <progress className="mt-1 w-full" max={executionsLimit} value={Math.min(usage.executions, executionsLimit)} aria-label="Executions used this month" />
+          )}
+          {usage && usage.llmCostUsd !== undefined && (
+            <p className="text-sm" data-testid="llm-spend">
+              LLM spend this month: <strong>{formatUsd(usage.llmCostUsd)}</strong>
+              {' '}of {usage.llmCapUsd == null ? 'no cap' : formatUsd(usage.llmCapUsd)}
+            </p>
           )}
         </section>
         <section className="card md:col-span-2" aria-labelledby="chart-title">
