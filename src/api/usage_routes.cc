@@ -7,7 +7,6 @@
 //
 // An execution's own calls are in GET /api/executions/{id} (execution_routes.cc).
 #include <cmath>
-#include <ctime>
 
 #include "api/accounts.h"
 #include "api/caller.h"
@@ -33,29 +32,6 @@ Response bad_query(const std::string& field, const std::string& message) {
   return Response::error(400, "invalid_argument", message, {{"field", field}});
 }
 
-// Midnight UTC of "YYYY-MM-DD" (or of "YYYY-MM" 's first day), or nullopt when it is not one.
-std::optional<std::int64_t> utc_midnight(const std::string& text, bool month_only) {
-  int y = 0, m = 0, d = 1;
-  char tail = 0;
-  const int n = month_only ? std::sscanf(text.c_str(), "%4d-%2d%c", &y, &m, &tail)
-                           : std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
-  if (n != (month_only ? 2 : 3) || text.size() != (month_only ? 7u : 10u)) return std::nullopt;
-  if (y < 1970 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = m - 1;
-  tm.tm_mday = d;
-  const std::int64_t ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
-  // 2026-02-31 normalises into March: not a date.
-  if (utc_day(ms).substr(0, month_only ? 7 : 10) != text) return std::nullopt;
-  return ms;
-}
-
-// The first instant of the month after the one starting at `start`.
-std::int64_t next_month(std::int64_t start) {
-  return *utc_midnight(utc_month(start + 32 * kDayMs), true);
-}
-
 nlohmann::json month_json(const store::LlmMonth& m) {
   return {{"month", m.month},
           {"promptTokens", m.prompt_tokens},
@@ -74,9 +50,9 @@ Response get_usage(ApiServices& s, const Request& req, const Caller& c) {
   if (month && (from || to)) return bad_query("month", "give either month or from/to, not both");
   if (from || to) {
     if (!from || !to) return bad_query(from ? "to" : "from", "from and to go together (YYYY-MM-DD, both included)");
-    auto f = utc_midnight(*from, false);
+    auto f = parse_utc_day(*from);
     if (!f) return bad_query("from", "from must be a date YYYY-MM-DD");
-    auto t = utc_midnight(*to, false);
+    auto t = parse_utc_day(*to);
     if (!t) return bad_query("to", "to must be a date YYYY-MM-DD");
     if (*t < *f) return bad_query("to", "to must not be before from");
     if ((*t - *f) / kDayMs >= kMaxRangeDays) return bad_query("to", "a period is at most 366 days");
@@ -84,10 +60,10 @@ Response get_usage(ApiServices& s, const Request& req, const Caller& c) {
     ur.to_ms = *t + kDayMs;
   } else {
     const std::string m = month.value_or(utc_month(s.now_ms()));
-    auto start = utc_midnight(m, true);
+    auto start = parse_utc_month(m);
     if (!start) return bad_query("month", "month must be YYYY-MM");
     ur.from_ms = *start;
-    ur.to_ms = next_month(*start);
+    ur.to_ms = utc_next_month(*start);
   }
   ur.group_by = req.query_param("groupBy").value_or("");
   if (ur.group_by != "" && ur.group_by != "flow" && ur.group_by != "model" && ur.group_by != "agent" &&
