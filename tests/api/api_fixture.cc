@@ -140,4 +140,15 @@ std::string valid_flow_yaml(const std::string& name) {
          "  - name: out\n    payload_class: Ping\n    handler: output\n    description: the result\n";
 }
 
+std::string poet_agent_yaml(const std::string& base_url, const std::string& model, const std::string& top_level) {
+  return "organism:\n  name: poet\n" + top_level + "llm:\n  default_model: " + model +
+         "\n  backends:\n    - name: main\n      provider: openai-compatible\n      base_url: \"" + base_url +
+         "\"\n"
+         "payloads:\n  CityQuery:\n    city: string\n  Poem:\n    text: string\n"
+         "listeners:\n"
+         "  - name: poet\n    payload_class: CityQuery\n    handler: llm\n    agent: true\n"
+         "    description: Writes a poem about a city\n    prompt: Write a short poem.\n    peers: [done]\n"
+         "  - name: done\n    payload_class: Poem\n    handler: output\n    description: The poem\n";
+}
+
 }  // namespace nextra::apitest

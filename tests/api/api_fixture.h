@@ -96,4 +96,10 @@ class ApiTest : public ::testing::Test {
 // A flow body that validates.
 std::string valid_flow_yaml(const std::string& name = "test-flow");
 
+// An agent flow: `poet` (handler: llm, CityQuery{city}) answers `done` (output, Poem{text})
+// through one OpenAI-compatible backend `main` at `base_url`. `top_level` is added before
+// the llm: section (for example "max_tokens_per_thread: 2000\n").
+std::string poet_agent_yaml(const std::string& base_url, const std::string& model = "test-model",
+                            const std::string& top_level = "");
+
 }  // namespace nextra::apitest

@@ -84,32 +84,7 @@ TEST_F(OutsideWorldApi, AgentFlowAnswersAWebhookAndStreamsItsText) {
   provider.script("main", {llm::testing::Reply::text_reply("The quick fox")});
   options.outbound_allowlist = {"127.0.0.1"};
   start();
-  const std::string yaml = R"(organism:
-  name: poet
-llm:
-  default_model: test-model
-  backends:
-    - name: main
-      provider: openai-compatible
-      base_url: ")" + provider.base_url("main", llm::WireFormat::OpenAi) + R"("
-payloads:
-  CityQuery:
-    city: string
-  Poem:
-    text: string
-listeners:
-  - name: poet
-    payload_class: CityQuery
-    handler: llm
-    agent: true
-    description: Writes a poem about a city
-    prompt: Write a short poem.
-    peers: [done]
-  - name: done
-    payload_class: Poem
-    handler: output
-    description: The poem
-)";
+  const std::string yaml = poet_agent_yaml(provider.base_url("main", llm::WireFormat::OpenAi));
   Client c = user("ada@example.com");
   auto flow = create_flow(c, "poet", yaml);
   auto t = c.post("/api/flows/" + flow + "/triggers", {{"type", "webhook"}, {"name", "hook"}});

@@ -13,33 +13,8 @@ namespace {
 using nlohmann::json;
 using llm::testing::Reply;
 
-std::string agent_yaml(const std::string& base_url, const std::string& extra = "") {
-  return R"(organism:
-  name: poet
-)" + extra + R"(llm:
-  default_model: gpt-4o
-  backends:
-    - name: main
-      provider: openai-compatible
-      base_url: ")" + base_url + R"("
-payloads:
-  CityQuery:
-    city: string
-  Poem:
-    text: string
-listeners:
-  - name: poet
-    payload_class: CityQuery
-    handler: llm
-    agent: true
-    description: Writes a poem about a city
-    prompt: Write a short poem.
-    peers: [done]
-  - name: done
-    payload_class: Poem
-    handler: output
-    description: The poem
-)";
+std::string agent_yaml(const std::string& base_url, const std::string& top_level = "") {
+  return poet_agent_yaml(base_url, "gpt-4o", top_level);
 }
 
 // gpt-4o is priced at $2.50 / $10 per million prompt / completion tokens (data/llm_prices.json).
