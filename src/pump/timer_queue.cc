@@ -9,12 +9,13 @@ TimerQueue::~TimerQueue() { stop(); }
 std::uint64_t TimerQueue::schedule(Clock::time_point at, std::function<void()> fn) {
   std::lock_guard lock(mu_);
   auto id = next_id_++;
-  // Wake the timer thread only when this deadline is the new earliest: executions schedule a
-  // deadline each, and waking it for every one cost a context switch per execution.
-  const bool earliest = by_time_.empty() || at < by_time_.begin()->first;
+  // Wake the timer thread only when it would otherwise sleep past this deadline: executions
+  // schedule a deadline each (and cancel it when they end, usually long before it), and
+  // waking it for every one cost a context switch per execution. A cancelled timer leaves
+  // the thread sleeping until that timer's time, which later deadlines never precede.
   by_time_.emplace(at, id);
   by_id_.emplace(id, std::make_pair(at, std::move(fn)));
-  if (earliest) cv_.notify_one();
+  if (at < sleeping_until_) cv_.notify_one();
   return id;
 }
 
@@ -47,6 +48,7 @@ void TimerQueue::run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
     if (by_time_.empty()) {
+      sleeping_until_ = Clock::time_point::max();
       cv_.wait(lock);
       continue;
     }
@@ -54,9 +56,11 @@ void TimerQueue::run() {
     // A copy: cancel() may erase this node while the wait has the lock released.
     const auto when = first->first;
     if (Clock::now() < when) {
+      sleeping_until_ = when;
       cv_.wait_until(lock, when);
       continue;
     }
+    sleeping_until_ = Clock::time_point::min();  // running callbacks: it will look again
     auto id = first->second;
     by_time_.erase(first);
     auto it = by_id_.find(id);

@@ -34,6 +34,8 @@ class TimerQueue {
   std::multimap<Clock::time_point, std::uint64_t> by_time_;                         // guarded by mu_
   std::map<std::uint64_t, std::pair<Clock::time_point, std::function<void()>>> by_id_;  // guarded by mu_
   std::uint64_t next_id_ = 1;  // guarded by mu_
+  // When the timer thread wakes by itself next (max: only when notified). Guarded by mu_.
+  Clock::time_point sleeping_until_ = Clock::time_point::max();
   bool stopping_ = false;      // guarded by mu_
   std::thread thread_;
 };

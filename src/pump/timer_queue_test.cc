@@ -37,5 +37,28 @@ TEST(TimerQueue, CancellingTheEarliestTimerWhileTheThreadWaitsIsSafe) {
   q.stop();  // idempotent
 }
 
+// The timer thread is only woken for a deadline earlier than the one it sleeps towards:
+// an earlier one must still fire on time, not when the later one is due.
+TEST(TimerQueue, AnEarlierDeadlineWakesTheThreadSleepingTowardsALaterOne) {
+  TimerQueue q;
+  q.schedule(TimerQueue::Clock::now() + std::chrono::hours(1), [] {});
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // now it sleeps towards the hour
+  std::promise<void> fired;
+  q.schedule(TimerQueue::Clock::now() + std::chrono::milliseconds(10), [&] { fired.set_value(); });
+  EXPECT_EQ(fired.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}
+
+// A cancelled timer leaves the thread sleeping towards its time, unwoken by the later one
+// scheduled next: that one must still fire.
+TEST(TimerQueue, ADeadlineAfterACancelledOneStillFires) {
+  TimerQueue q;
+  auto first = q.schedule(TimerQueue::Clock::now() + std::chrono::milliseconds(30), [] {});
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(q.cancel(first));
+  std::promise<void> fired;
+  q.schedule(TimerQueue::Clock::now() + std::chrono::milliseconds(60), [&] { fired.set_value(); });
+  EXPECT_EQ(fired.get_future().wait_for(std::chrono::seconds(10)), std::future_status::ready);
+}
+
 }  // namespace
 }  // namespace nextra::pump
