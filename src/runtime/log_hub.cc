@@ -1,32 +1,40 @@
 #include "runtime/log_hub.h"
 
+#include <optional>
+
 namespace nextra::runtime {
 
 LogHub::LogHub(std::size_t capacity_per_flow) : capacity_(capacity_per_flow ? capacity_per_flow : 1) {}
 
-LogEvent LogHub::publish(const std::string& org_id, const std::string& flow_id, const std::string& execution_id,
-                         std::string type, std::string data, std::int64_t at_ms) {
-  LogEvent ev;
+std::int64_t LogHub::publish(const std::string& org_id, const std::string& flow_id, const std::string& execution_id,
+                             std::string type, std::string data, std::int64_t at_ms) {
+  // The event is built once, in the ring; subscribers (rare next to publications: one per
+  // open log stream) get a copy made only when there are any.
+  std::optional<LogEvent> copy;
   std::vector<std::pair<std::uint64_t, Callback>> targets;
+  std::int64_t id = 0;
   {
     std::lock_guard lock(mu_);
-    auto k = key(org_id, flow_id);
-    auto& ring = rings_[k];
-    ev = LogEvent{ring.next_id++, flow_id, execution_id, std::move(type), std::move(data), at_ms};
-    ring.events.push_back(ev);
-    while (ring.events.size() > capacity_) ring.events.pop_front();
-    for (const auto& [h, sub] : subs_) {
-      if (sub.key != k) continue;
-      if (!sub.execution_id.empty() && sub.execution_id != execution_id) continue;
-      targets.emplace_back(h, sub.cb);
+    auto& ring = rings_[key(org_id, flow_id)];
+    if (ring.events.size() >= capacity_) ring.events.pop_front();
+    id = ring.next_id++;
+    const auto& ev = ring.events.emplace_back(LogEvent{id, flow_id, execution_id, std::move(type), std::move(data), at_ms});
+    if (!subs_.empty()) {
+      const auto k = key(org_id, flow_id);
+      for (const auto& [h, sub] : subs_) {
+        if (sub.key != k) continue;
+        if (!sub.execution_id.empty() && sub.execution_id != execution_id) continue;
+        targets.emplace_back(h, sub.cb);
+      }
+      if (!targets.empty()) copy = ev;
     }
   }
   std::vector<std::uint64_t> gone;
   for (auto& [h, cb] : targets) {
-    if (!cb(ev)) gone.push_back(h);
+    if (!cb(*copy)) gone.push_back(h);
   }
   for (auto h : gone) unsubscribe(h);
-  return ev;
+  return id;
 }
 
 std::vector<LogEvent> LogHub::since(const std::string& org_id, const std::string& flow_id, std::int64_t after_id,

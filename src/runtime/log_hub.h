@@ -31,8 +31,9 @@ class LogHub {
   explicit LogHub(std::size_t capacity_per_flow = 1000);
 
   // Assigns the id and delivers the event to the flow's and the execution's subscribers.
-  LogEvent publish(const std::string& org_id, const std::string& flow_id, const std::string& execution_id,
-                   std::string type, std::string data, std::int64_t at_ms);
+  // Returns the id.
+  std::int64_t publish(const std::string& org_id, const std::string& flow_id, const std::string& execution_id,
+                       std::string type, std::string data, std::int64_t at_ms);
 
   // Events of the flow with id > after_id, oldest first, at most `limit`.
   std::vector<LogEvent> since(const std::string& org_id, const std::string& flow_id, std::int64_t after_id,
