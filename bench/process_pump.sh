@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Process driver figures (issue #4): `nextra serve --driver process` with a throw-away Redis,
-# a 3-step flow with a webhook. Prints the RSS of the `nextra pump` child while idle, and the
+# a 3-step flow with a webhook. Prints the RSS of the `nextra-pump pump` child while idle, and the
 # time from a webhook for a stopped flow to its answer (?wait=true: the pump process is
 # spawned, loads the flow, runs it and records the execution) against the same call once the
 # pump runs. Usage: bench/process_pump.sh [build-dir] [rounds]
@@ -28,7 +28,7 @@ for r in $(seq 1 "$rounds"); do
   hook=$(call)
   echo "round $r: stopped flow, first answer $(ms "$cold") ms; running: inject $(ms "$warm") ms, webhook $(ms "$hook") ms"
 done
-child=$(pgrep -f "nextra pump --flow $flow" | head -n 1)
+child=$(pgrep -f "nextra(-pump)? pump --flow $flow" | head -n 1)
 echo "pump process RSS just after the calls: $(awk '/VmRSS/ {print $2, $3}' /proc/"$child"/status) (pid $child)"
 # An idle pump gives back its clean file pages after 10 s (PumpProcessOptions::idle_trim_after).
 sleep 11

@@ -19,6 +19,11 @@ pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)   # PkgConfig::SODI
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)       # PkgConfig::PQXX (no CMake config in 6.4)
 find_package(CURL REQUIRED)                # CURL::libcurl (JWKS fetch; later the LLM gateway and HTTP node)
 pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)   # PkgConfig::HIREDIS
+# gperftools' tcmalloc replaces glibc's malloc in the nextra binary (not under sanitizers,
+# which bring their own allocator): a fifth less CPU per webhook (docs/performance.md).
+if(NOT NEXTRA_SANITIZE)
+  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)   # PkgConfig::TCMALLOC
+endif()
 
 # Code blocks (issue #7): wabt's interpreter (C++17-only headers) and wasm2c's runtime.
 find_package(wabt REQUIRED)               # wabt::wabt, wabt::wasm-rt-impl

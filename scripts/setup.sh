@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   libsqlite3-dev libboost-dev libsodium-dev libssl-dev libpqxx-dev libpq-dev
-  postgresql libcurl4-openssl-dev redis-server libhiredis-dev
+  postgresql libcurl4-openssl-dev redis-server libhiredis-dev libgoogle-perftools-dev
   wabt chromium fonts-liberation
 )
 missing=()

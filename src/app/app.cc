@@ -1,5 +1,7 @@
 #include "app/app.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <system_error>
 
@@ -116,8 +118,14 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
     }
     process::ProcessDriverConfig pc;
     std::error_code self_ec;
-    pc.binary = !options.pump_binary.empty() ? options.pump_binary
-                                             : std::filesystem::read_symlink("/proc/self/exe", self_ec).string();
+    pc.binary = options.pump_binary;
+    if (pc.binary.empty()) {
+      // `nextra-pump` beside this binary (the same program on glibc's malloc, leaner for an
+      // idle pump: src/cli/CMakeLists.txt), else this binary itself.
+      const auto self = std::filesystem::read_symlink("/proc/self/exe", self_ec);
+      const auto sibling = self.parent_path() / "nextra-pump";
+      pc.binary = !self_ec && ::access(sibling.c_str(), X_OK) == 0 ? sibling.string() : self.string();
+    }
     pc.redis_url = options.redis_url;
     pc.pump_args = {"--data-dir", std::filesystem::absolute(options.data_dir).string(), "--backend", options.pump_backend};
     if (!options.database_url.empty()) {

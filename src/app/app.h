@@ -57,7 +57,7 @@ struct AppOptions {
   // or "process" (a `nextra pump` child per flow, delivering through Redis at redis_url).
   std::string driver = "in-process";
   std::string redis_url;
-  std::string pump_binary;          // the `nextra` executable for pumps; empty = this one
+  std::string pump_binary;          // the executable for pumps; empty = nextra-pump beside this one, else this one
   std::size_t pump_memory_mb = 1024;  // per pump process (RLIMIT_AS)
   int pump_cpu_percent = 0;           // of one core per pump process; 0 = no cap
   std::string pump_backend = "memory";  // where pumps keep context buffers: memory | redis

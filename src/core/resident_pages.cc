@@ -1,5 +1,6 @@
 #include "core/resident_pages.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cctype>
@@ -47,6 +48,14 @@ bool parse_header(const std::string& line, Mapping& m) {
 }
 
 }  // namespace
+
+// gperftools' C entry point; weak, so it is null unless tcmalloc is linked in.
+extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
+
+void release_free_heap() {
+  ::malloc_trim(0);
+  if (MallocExtension_ReleaseFreeMemory != nullptr) MallocExtension_ReleaseFreeMemory();
+}
 
 Result<ReleasedPages> release_clean_file_pages() {
   std::ifstream smaps("/proc/self/smaps");

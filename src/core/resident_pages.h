@@ -24,6 +24,11 @@ struct ReleasedPages {
 // Unavailable when /proc/self/smaps cannot be read.
 Result<ReleasedPages> release_clean_file_pages();
 
+// Returns the allocator's free memory to the system: glibc's malloc_trim, and tcmalloc's
+// ReleaseFreeMemory when the binary runs on tcmalloc (found at run time, so libraries and
+// tests built without it work the same).
+void release_free_heap();
+
 // VmRSS of this process in bytes, 0 if unknown.
 std::size_t resident_bytes();
 

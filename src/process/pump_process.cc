@@ -1,7 +1,5 @@
 #include "process/pump_process.h"
 
-#include <malloc.h>
-
 #include <cstdio>
 #include <deque>
 #include <map>
@@ -175,7 +173,7 @@ Status run_pump_process(const PumpProcessOptions& options, const std::atomic<boo
     for (const auto& id : cancels.take()) (void)runtime.cancel(org_id, id);
     if (!trimmed && options.idle_trim_after.count() > 0 && deliveries.empty() &&
         std::chrono::steady_clock::now() - last_activity >= options.idle_trim_after) {
-      ::malloc_trim(0);
+      release_free_heap();
       (void)release_clean_file_pages();
       trimmed = true;
     }
