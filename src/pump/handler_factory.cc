@@ -25,17 +25,20 @@ handlers::Scope scope_of(const HandlerContext& ctx) {
 
 class BootHandler final : public Handler {
  public:
+  bool runs_inline() const override { return true; }
   HandlerOutcome handle(const HandlerContext&) override { return {}; }
 };
 
 // Primitives are run by the pump itself (primitives.cc); this placeholder is never called.
 class PrimitiveHandler final : public Handler {
  public:
+  bool runs_inline() const override { return true; }
   HandlerOutcome handle(const HandlerContext&) override { return {}; }
 };
 
 class OutputHandler final : public Handler {
  public:
+  bool runs_inline() const override { return true; }
   HandlerOutcome handle(const HandlerContext& ctx) override {
     HandlerOutcome o;
     o.output = ctx.message.payload;
@@ -45,6 +48,7 @@ class OutputHandler final : public Handler {
 
 class TransformHandler final : public Handler {
  public:
+  bool runs_inline() const override { return true; }
   TransformHandler(handlers::CompiledTransform t, std::vector<std::string> targets) : t_(std::move(t)), targets_(std::move(targets)) {}
   HandlerOutcome handle(const HandlerContext& ctx) override {
     HandlerOutcome o;
@@ -68,6 +72,7 @@ class TransformHandler final : public Handler {
 
 class BranchHandler final : public Handler {
  public:
+  bool runs_inline() const override { return true; }
   explicit BranchHandler(handlers::CompiledBranch b) : b_(std::move(b)) {}
   HandlerOutcome handle(const HandlerContext& ctx) override {
     HandlerOutcome o;
@@ -89,6 +94,7 @@ class BranchHandler final : public Handler {
 class NativeToolHandler final : public Handler {
  public:
   using Run = Result<schema::PayloadPtr> (*)(const schema::Payload&, const schema::Schema&);
+  bool runs_inline() const override { return true; }  // bounded by their own input limits
   NativeToolHandler(const schema::Schema& schema, Run run) : schema_(schema), run_(run) {}
   HandlerOutcome handle(const HandlerContext& ctx) override {
     HandlerOutcome o;

@@ -79,6 +79,11 @@ class Handler {
   // agent retries; collectors record the failure). Otherwise such an error fails the execution.
   virtual bool handles_errors() const { return false; }
 
+  // True when the handler is cheap and bounded (no I/O, no waiting, no user code): the pump
+  // may run it on the thread that injected the execution (an HTTP io thread answering a
+  // synchronous webhook) instead of handing the message to a worker. See InjectOptions::run_here.
+  virtual bool runs_inline() const { return false; }
+
   // True when answers sent back to this listener by `respond` may be of any payload class,
   // not only its own (an LLM agent gets each peer's answer as a tool result).
   virtual bool accepts_any_response() const { return false; }

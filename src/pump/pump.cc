@@ -175,6 +175,19 @@ Result<std::shared_ptr<Execution>> Pump::Impl::inject(std::string_view to, schem
   }
 
   Message msg{options.from, listener.name, uuid, std::move(payload), 0, exec, lazy};
+  if (options.run_here && handlers_[static_cast<size_t>(idx)]->runs_inline()) {
+    {
+      std::lock_guard lock(queue_mu_);  // counted as a busy worker, so shutdown waits for it
+      if (stopping_) return Error::make(ErrorCode::Unavailable, "the pump is shutting down");
+      ++busy_workers_;
+    }
+    exec->outstanding.fetch_add(1);
+    run_inline(std::move(msg));
+    std::lock_guard lock(queue_mu_);
+    --busy_workers_;
+    if (internal_.empty() && injected_.empty() && busy_workers_ == 0) queue_idle_.notify_all();
+    return exec;
+  }
   {
     std::unique_lock lock(queue_mu_);
     const auto capacity = static_cast<std::size_t>(std::max(1, spec_->queue_capacity));
@@ -200,7 +213,47 @@ Result<std::shared_ptr<Execution>> Pump::Impl::inject_envelope(std::string_view 
   return inject(env.to, env.payload, std::move(options));
 }
 
+namespace {
+// The run_here injection this thread is running, if any: messages its handlers send to
+// listeners that run inline stay on this thread (up to its budget) instead of the queue.
+struct InlineRun {
+  const Pump::Impl* pump = nullptr;
+  const Execution* execution = nullptr;
+  std::deque<Message> local;
+  int budget = kInlineMessages;
+};
+thread_local InlineRun* t_inline = nullptr;
+}  // namespace
+
+bool Pump::Impl::inline_target(std::string_view to) const {
+  const int idx = find_index(to);
+  // Collectors (system.buffer.<id>.w<i>) and unknown targets are handled by the pump itself.
+  return idx < 0 || handlers_[static_cast<size_t>(idx)]->runs_inline();
+}
+
+void Pump::Impl::run_inline(Message msg) {
+  InlineRun run;
+  run.pump = this;
+  run.execution = msg.execution.get();
+  InlineRun* outer = t_inline;
+  t_inline = &run;
+  --run.budget;
+  process(std::move(msg));
+  while (!run.local.empty()) {
+    Message next = std::move(run.local.front());
+    run.local.pop_front();
+    process(std::move(next));
+  }
+  t_inline = outer;
+}
+
 void Pump::Impl::enqueue(Message msg) {
+  if (InlineRun* run = t_inline;
+      run && run->pump == this && run->execution == msg.execution.get() && run->budget > 0 && inline_target(msg.to)) {
+    --run->budget;
+    run->local.push_back(std::move(msg));
+    return;
+  }
   {
     std::lock_guard lock(queue_mu_);
     internal_.push_back(std::move(msg));

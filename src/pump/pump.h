@@ -45,7 +45,15 @@ struct InjectOptions {
   std::chrono::milliseconds timeout{0};  // 0 = no deadline
   bool system = false;
   std::function<void(const ExecutionResult&)> on_complete;
+  // Run the execution on the calling thread as far as it goes through handlers that run
+  // inline (Handler::runs_inline) and at most kInlineMessages messages; whatever is left
+  // (an agent, an HTTP call, a code block, a long loop) continues on the pump's workers.
+  // Saves the hand-off to a worker and back for short flows whose caller waits anyway.
+  bool run_here = false;
 };
+
+// How many messages an injection with run_here may run on the caller's thread.
+inline constexpr int kInlineMessages = 64;
 
 
 class Pump {

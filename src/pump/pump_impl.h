@@ -60,6 +60,9 @@ class Pump::Impl {
   // --- queue (pump.cc)
   void enqueue(Message msg);  // never blocks; caller accounted `outstanding`
   void worker_loop();
+  // InjectOptions::run_here: runs `msg` and what it leads to on this thread (see pump.h).
+  void run_inline(Message msg);
+  bool inline_target(std::string_view to) const;
 
   // --- dispatch (dispatch.cc)
   void process(Message msg);

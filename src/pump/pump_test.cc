@@ -256,6 +256,79 @@ TEST(Pump, SelfIterationLoopsUntilTheCounterReachesTheLimit) {
   EXPECT_EQ(r.messages, 7u);  // counter x6 (n = 0..5) + finish
 }
 
+// A synchronous caller (a webhook waiting for its answer) runs a short chain itself: the
+// execution has ended, on the caller's thread, when inject returns.
+TEST(Pump, RunHereRunsAShortChainOnTheCallersThread) {
+  auto pump = make_pump(kHello);
+  ASSERT_TRUE(pump);
+  std::thread::id completed_on;
+  InjectOptions o;
+  o.run_here = true;
+  o.on_complete = [&](const ExecutionResult&) { completed_on = std::this_thread::get_id(); };
+  auto exec = pump->inject("greeter", payload(*pump, "<Greeting><Name>Ada</Name></Greeting>"), o);
+  ASSERT_TRUE(exec.ok()) << exec.error().message;
+  ASSERT_TRUE((*exec)->finished.load());
+  EXPECT_EQ(completed_on, std::this_thread::get_id());
+  auto r = (*exec)->wait();
+  EXPECT_EQ(r.status, ExecutionStatus::Success) << r.error;
+  EXPECT_EQ(output_xml(r), "<Shouted><Text>HELLO, ADA!</Text></Shouted>");
+  EXPECT_EQ(r.messages, 3u);
+}
+
+// The caller's thread runs at most kInlineMessages messages: a long loop goes on on the
+// workers and still ends with the same result.
+TEST(Pump, RunHereHandsALongLoopToTheWorkers) {
+  auto pump = make_pump(std::string(kLoop) + "limits: { max_depth: 1000 }\n");
+  ASSERT_TRUE(pump);
+  std::mutex mu;
+  std::thread::id completed_on;
+  InjectOptions o;
+  o.run_here = true;
+  o.timeout = std::chrono::seconds(10);
+  o.on_complete = [&](const ExecutionResult&) {
+    std::lock_guard l(mu);
+    completed_on = std::this_thread::get_id();
+  };
+  const int limit = kInlineMessages * 3;
+  auto exec = pump->inject(
+      "counter", payload(*pump, "<Count><N>0</N><Limit>" + std::to_string(limit) + "</Limit></Count>"), o);
+  ASSERT_TRUE(exec.ok()) << exec.error().message;
+  auto r = (*exec)->wait();
+  EXPECT_EQ(r.status, ExecutionStatus::Success) << r.error;
+  EXPECT_EQ(output_xml(r), "<Done><Total>" + std::to_string(limit) + "</Total></Done>");
+  EXPECT_EQ(r.messages, static_cast<std::size_t>(limit + 2));
+  std::lock_guard l(mu);
+  EXPECT_NE(completed_on, std::this_thread::get_id());
+}
+
+// Handlers that are not cheap and bounded (an asynchronous one here) never run on the
+// caller's thread: the injection is queued for the workers as usual.
+TEST(Pump, RunHereLeavesHandlersThatDoNotRunInlineToTheWorkers) {
+  std::thread::id handled_on;
+  struct Slow final : Handler {
+    std::thread::id* seen;
+    explicit Slow(std::thread::id* s) : seen(s) {}
+    HandlerOutcome handle(const HandlerContext& ctx) override {
+      *seen = std::this_thread::get_id();
+      HandlerOutcome o;
+      o.output = ctx.message.payload;
+      return o;
+    }
+  };
+  PumpOptions options;
+  options.handler_factories["output"] = [&](const flow::ListenerSpec&, const schema::Schema&) {
+    return Result<std::unique_ptr<Handler>>(std::unique_ptr<Handler>(std::make_unique<Slow>(&handled_on)));
+  };
+  auto pump = make_pump(kHello, options);
+  ASSERT_TRUE(pump);
+  InjectOptions o;
+  o.run_here = true;
+  auto r = run(*pump, "greeter", "<Greeting><Name>Ada</Name></Greeting>", o);
+  EXPECT_EQ(r.status, ExecutionStatus::Success) << r.error;
+  EXPECT_NE(handled_on, std::this_thread::get_id());
+  EXPECT_NE(handled_on, std::thread::id());
+}
+
 TEST(Pump, DepthCapStopsARunawayLoopWithAnError) {
   auto pump = make_pump(kLoop);
   auto r = run(*pump, "counter", "<Count><N>0</N><Limit>1000</Limit></Count>");
