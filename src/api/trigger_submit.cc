@@ -3,6 +3,7 @@
 #include "api/json_views.h"
 #include "http/error_mapping.h"
 #include "runtime/payload_json.h"
+#include "schema/value_text.h"
 #include "xml/payload_codec.h"
 
 namespace nextra::api {
@@ -36,7 +37,8 @@ struct Answer {
   bool xml = false;
   bool replayed = false;
 
-  Response operator()(const store::ExecutionRecord& done) const {
+  // `output`: the Output listener's payload when the runtime handed it over (no re-parse).
+  Response operator()(const store::ExecutionRecord& done, const schema::PayloadPtr& output_payload = nullptr) const {
     const std::string& id = execution_id.empty() ? done.id : execution_id;
     if (done.status == "queued" || done.status == "running") {
       auto r = Response::json(202, {{"executionId", id}, {"status", done.status}, {"location", "/api/executions/" + id}});
@@ -50,6 +52,23 @@ struct Answer {
     }
     if (xml) {
       auto r = Response::text(200, done.output, "application/xml");
+      r.headers.set("X-Execution-Id", id);
+      if (replayed) r.headers.set("Idempotent-Replayed", "true");
+      return r;
+    }
+    if (output_payload) {
+      // The common synchronous answer, written directly: the same object (keys in the same
+      // order) as the nlohmann path below produces.
+      std::string body = "{\"executionId\":";
+      schema::append_json_string(id, body);
+      body += ",\"output\":";
+      schema::append_json(schema::Value(output_payload->record), body);
+      body += ",\"outputType\":";
+      schema::append_json_string(output_payload->class_name(), body);
+      body += ",\"status\":";
+      schema::append_json_string(done.status, body);
+      body += '}';
+      auto r = Response::text(200, std::move(body), "application/json");
       r.headers.set("X-Execution-Id", id);
       if (replayed) r.headers.set("Idempotent-Replayed", "true");
       return r;
@@ -129,8 +148,8 @@ http::Response submit_trigger(ApiServices& s, const Request& req, const TriggerC
   if (wait) {
     deferred = std::make_shared<http::DeferredResponse>();
     sr.on_final = [deferred, answer = Answer{&s, call.org_id, call.flow_id, "", wants_xml(req), false}](
-                      const store::ExecutionRecord& rec) {
-      deferred->complete([answer, rec] { return answer(rec); });
+                      const store::ExecutionRecord& rec, const schema::PayloadPtr& output) {
+      deferred->complete([answer, rec, output] { return answer(rec, output); });
     };
   }
   auto submitted = s.runtime->submit(sr);

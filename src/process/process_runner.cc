@@ -52,7 +52,7 @@ class ProcessRunner final : public runtime::FlowRunner {
   }
 
   Status run(const std::string& execution_id, const std::string&, const std::string&,
-             std::chrono::milliseconds) override {
+             const runtime::RunOptions&) override {
     last_activity_ = hooks_.now_ms();
     {
       std::lock_guard lock(mu_);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "flow/loader.h"
+#include "schema/value_text.h"
 #include "xml/payload_codec.h"
 
 namespace nextra::runtime {
@@ -54,6 +55,7 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
     e.message = "the flow cannot start: " + e.message;
     return e;
   }
+  inst->spec_ = spec;
   inst->pump_ = std::move(pump).value();
   inst->pump_->add_observer(inst.get());
   for (const auto& o : inst->observers_) inst->pump_->add_observer(o.get());
@@ -93,12 +95,16 @@ const schema::PayloadClass* FlowInstance::payload_class_of(const std::string& li
 }
 
 Status FlowInstance::run(const std::string& execution_id, const std::string& target, const std::string& payload_xml,
-                         std::chrono::milliseconds timeout) {
-  NEXTRA_ASSIGN_OR_RETURN(auto payload, parse_for(target, payload_xml));
+                         const RunOptions& options) {
+  schema::PayloadPtr payload = options.parsed;
+  if (!payload) {
+    NEXTRA_ASSIGN_OR_RETURN(payload, parse_for(target, payload_xml));
+  }
   last_activity_ = hooks_.now_ms();
   pump::InjectOptions o;
   o.thread = execution_id;
-  o.timeout = timeout;
+  o.timeout = options.timeout;
+  o.run_here = options.run_here;
   o.on_complete = [this, execution_id](const pump::ExecutionResult& r) { completed(execution_id, r); };
   {
     std::lock_guard lock(mu_);
@@ -137,10 +143,24 @@ void FlowInstance::on_delivered(const pump::Execution& exec, const pump::Message
     it->second.push_back(step);
   }
   if (hooks_.logs) {
-    nlohmann::json data = {{"executionId", id},       {"index", step.step_index}, {"from", step.sender},
-                           {"to", step.target},       {"payloadType", step.payload_class},
-                           {"payload", step.payload}, {"unhandled", unhandled}};
-    hooks_.logs->publish(org_id_, flow_id_, id, "step", data.dump(), step.started_at_ms);
+    // Written directly (keys in nlohmann's sorted order): one event per step is on every
+    // execution's path, and a JSON tree per step cost more than the step's own work.
+    std::string data;
+    data.reserve(96 + id.size() + step.payload.size());
+    data += "{\"executionId\":";
+    schema::append_json_string(id, data);
+    data += ",\"from\":";
+    schema::append_json_string(step.sender, data);
+    data += ",\"index\":";
+    data += std::to_string(step.step_index);
+    data += ",\"payload\":";
+    schema::append_json_string(step.payload, data);
+    data += ",\"payloadType\":";
+    schema::append_json_string(step.payload_class, data);
+    data += ",\"to\":";
+    schema::append_json_string(step.target, data);
+    data += unhandled ? ",\"unhandled\":true}" : ",\"unhandled\":false}";
+    hooks_.logs->publish(org_id_, flow_id_, id, "step", std::move(data), step.started_at_ms);
   }
 }
 
@@ -150,6 +170,7 @@ void FlowInstance::completed(const std::string& execution_id, const pump::Execut
   f.flow_id = flow_id_;
   f.execution_id = execution_id;
   f.result = r;
+  f.schema_owner = spec_;
   {
     std::lock_guard lock(mu_);
     auto it = steps_.find(execution_id);

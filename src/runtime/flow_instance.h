@@ -34,7 +34,7 @@ class FlowInstance final : public FlowRunner, public pump::Observer {
 
   // Injects the payload as execution `execution_id` (its thread id).
   Status run(const std::string& execution_id, const std::string& target, const std::string& payload_xml,
-             std::chrono::milliseconds timeout) override;
+             const RunOptions& options) override;
   // Parses and checks a payload for `target` without running it (InvalidArgument,
   // SchemaViolation, NotFound for an unknown listener).
   Result<schema::PayloadPtr> parse_for(const std::string& target, const std::string& payload_xml) const override;
@@ -63,6 +63,7 @@ class FlowInstance final : public FlowRunner, public pump::Observer {
   InstanceHooks hooks_;
   std::int64_t started_at_ = 0;
   std::atomic<std::int64_t> last_activity_{0};
+  std::shared_ptr<const flow::OrganismSpec> spec_;          // what payloads' classes point into
   std::vector<std::shared_ptr<pump::Observer>> observers_;  // the handlers' (outlive pump_)
   std::unique_ptr<pump::Pump> pump_;
 

@@ -27,6 +27,9 @@ struct Finished {
   std::string execution_id;
   pump::ExecutionResult result;
   std::vector<store::ExecutionStep> steps;
+  // Keeps the schema that result.output points into alive while the record writer (and a
+  // synchronous caller's answer) still read it, even if the flow restarts meanwhile.
+  std::shared_ptr<const void> schema_owner;
 };
 
 struct InstanceHooks {
@@ -43,13 +46,23 @@ struct InstanceHooks {
   std::function<std::unique_ptr<pump::SharedBackend>(const flow::OrganismSpec&)> make_backend;
 };
 
+struct RunOptions {
+  std::chrono::milliseconds timeout{0};  // 0 = none
+  // `payload_xml` as this runner's parse_for(target) returned it, when the caller already
+  // parsed and checked it: the runner need not parse it again.
+  schema::PayloadPtr parsed;
+  // The caller waits for the execution anyway (a synchronous webhook): run what is quick of
+  // it on the calling thread (pump::InjectOptions::run_here). A hint; drivers may ignore it.
+  bool run_here = false;
+};
+
 class FlowRunner {
  public:
   virtual ~FlowRunner() = default;
 
   // Runs execution `execution_id` (already recorded) with the payload for `target`.
   virtual Status run(const std::string& execution_id, const std::string& target, const std::string& payload_xml,
-                     std::chrono::milliseconds timeout) = 0;
+                     const RunOptions& options) = 0;
   // Parses and checks a payload for `target` without running it (InvalidArgument,
   // SchemaViolation, NotFound for an unknown listener).
   virtual Result<schema::PayloadPtr> parse_for(const std::string& target, const std::string& payload_xml) const = 0;

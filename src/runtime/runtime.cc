@@ -14,6 +14,7 @@
 #include "flow/loader.h"
 #include "runtime/flow_instance.h"
 #include "runtime/payload_json.h"
+#include "schema/value_text.h"
 #include "xml/payload_codec.h"
 
 namespace nextra::runtime {
@@ -263,7 +264,8 @@ class Runtime::Impl {
     NEXTRA_ASSIGN_OR_RETURN(auto inst, running_instance(req.org_id, req.flow_id, req.manual,
                                                          flow.live_version.value_or(flow.version)));
     const std::string target = req.target.empty() ? inst->default_target() : req.target;
-    NEXTRA_TRY(inst->parse_for(target, req.payload_xml));  // refuse bad input before recording it
+    // Refuses bad input before recording it; the run reuses what this parsed.
+    NEXTRA_ASSIGN_OR_RETURN(auto parsed, inst->parse_for(target, req.payload_xml));
 
     if (options_.admit) NEXTRA_TRY(options_.admit(req.org_id, utc_month(now())));
     store::CreateExecutionRequest cr;
@@ -291,7 +293,8 @@ class Runtime::Impl {
         final_orgs_[cr.id] = req.org_id;
         unrecorded_[cr.id] = cr;
       }
-      NEXTRA_TRY(launch(*inst, rec, target, req.payload_xml, /*already_running=*/true));
+      RunOptions ro{options_.execution_timeout, std::move(parsed), /*run_here=*/true};
+      NEXTRA_TRY(launch(*inst, rec, target, req.payload_xml, /*already_running=*/true, std::move(ro)));
       return Submitted{std::move(rec), true};
     }
     NEXTRA_ASSIGN_OR_RETURN(auto created, store_.create_execution(cr));
@@ -301,7 +304,8 @@ class Runtime::Impl {
       finals_.emplace(cr.id, Final{req.on_final});
       final_orgs_[cr.id] = req.org_id;
     }
-    NEXTRA_TRY(launch(*inst, created.execution, target, req.payload_xml, /*already_running=*/true));
+    RunOptions ro{options_.execution_timeout, std::move(parsed), /*run_here=*/static_cast<bool>(req.on_final)};
+    NEXTRA_TRY(launch(*inst, created.execution, target, req.payload_xml, /*already_running=*/true, std::move(ro)));
     return Submitted{std::move(created.execution), true};
   }
 
@@ -320,16 +324,20 @@ class Runtime::Impl {
   }
 
   Status launch(FlowRunner& inst, store::ExecutionRecord& rec, const std::string& target,
-                const std::string& payload_xml, bool already_running) {
+                const std::string& payload_xml, bool already_running, RunOptions run = {}) {
     if (!already_running) {
       NEXTRA_ASSIGN_OR_RETURN(rec, store_.start_execution(rec.org_id, rec.id, now()));
     }
-    logs_.publish(rec.org_id, rec.flow_id, rec.id, "execution.started",
-                  nlohmann::json{{"executionId", rec.id}, {"triggerId", rec.trigger_id}, {"target", target},
-                                 {"version", rec.flow_version}}
-                      .dump(),
-                  now());
-    auto ran = inst.run(rec.id, target, payload_xml, options_.execution_timeout);
+    std::string data = "{\"executionId\":";
+    schema::append_json_string(rec.id, data);
+    data += ",\"target\":";
+    schema::append_json_string(target, data);
+    data += ",\"triggerId\":";
+    schema::append_json_string(rec.trigger_id, data);
+    data += ",\"version\":" + std::to_string(rec.flow_version) + "}";
+    logs_.publish(rec.org_id, rec.flow_id, rec.id, "execution.started", std::move(data), now());
+    if (run.timeout.count() == 0) run.timeout = options_.execution_timeout;
+    auto ran = inst.run(rec.id, target, payload_xml, run);
     if (!ran.ok()) {
       if (auto cr = take_unrecorded(rec.id)) (void)store_.create_execution(*cr);
       store::FinishExecutionRequest fr{rec.org_id, rec.id, "error", "", ran.error().message, now()};
@@ -366,19 +374,25 @@ class Runtime::Impl {
 
   static constexpr std::size_t kMaxBatch = 256;
 
-  void record(const std::vector<Finished>& batch) {
+  void record(std::vector<Finished>& batch) {
     std::vector<store::ExecutionEnding> endings;
     endings.reserve(batch.size());
-    for (const auto& f : batch) {
+    // Outputs the redactor changed: their callers get the redacted record, never the payload.
+    std::vector<bool> redacted(batch.size(), false);
+    for (auto& f : batch) {
       store::ExecutionEnding e;
       e.finish.org_id = f.org_id;
       e.finish.execution_id = f.execution_id;
       e.finish.status = record_status(f.result.status);
       if (f.result.output) e.finish.output = xml::payload_to_xml(*f.result.output);
-      if (options_.redact) e.finish.output = options_.redact(e.finish.output);
+      if (options_.redact && !e.finish.output.empty()) {
+        std::string scrubbed = options_.redact(e.finish.output);
+        redacted[endings.size()] = scrubbed != e.finish.output;
+        e.finish.output = std::move(scrubbed);
+      }
       e.finish.error = f.result.error;
       e.finish.finished_at_ms = now();
-      e.steps = f.steps;
+      e.steps = std::move(f.steps);
       e.create = take_unrecorded(f.execution_id);
       endings.push_back(std::move(e));
     }
@@ -401,16 +415,22 @@ class Runtime::Impl {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       const auto& f = batch[i];
       const auto& fin = endings[i].finish;
-      nlohmann::json data = {{"executionId", f.execution_id},
-                             {"status", fin.status},
-                             {"error", fin.error},
-                             {"output", fin.output},
-                             {"messages", f.result.messages},
-                             {"elapsedMs", std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count()}};
-      logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", data.dump(), now());
+      // Keys in the order nlohmann would sort them; written directly, once per execution.
+      std::string data = "{\"elapsedMs\":";
+      data += std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(f.result.elapsed).count());
+      data += ",\"error\":";
+      schema::append_json_string(fin.error, data);
+      data += ",\"executionId\":";
+      schema::append_json_string(f.execution_id, data);
+      data += ",\"messages\":" + std::to_string(f.result.messages) + ",\"output\":";
+      schema::append_json_string(fin.output, data);
+      data += ",\"status\":";
+      schema::append_json_string(fin.status, data);
+      data += '}';
+      logs_.publish(f.org_id, f.flow_id, f.execution_id, "execution.finished", std::move(data), now());
       store::ExecutionRecord rec = store::ended_record(endings[i]);
       rec.flow_id = f.flow_id;
-      notify(f.execution_id, written.ok() ? &rec : nullptr);
+      notify(f.execution_id, written.ok() ? &rec : nullptr, redacted[i] ? nullptr : &f);
     }
   }
 
@@ -418,8 +438,8 @@ class Runtime::Impl {
   // global wake-up made every waiter re-read its record on every completion.
   // `rec` is the final record when the caller has it (the record writer); otherwise the
   // callbacks registered with SubmitRequest::on_final get it read from the store.
-  void notify(const std::string& id, const store::ExecutionRecord* rec = nullptr) {
-    std::vector<std::function<void(const store::ExecutionRecord&)>> finals;
+  void notify(const std::string& id, const store::ExecutionRecord* rec = nullptr, const Finished* finished = nullptr) {
+    std::vector<FinalCallback> finals;
     {
       std::lock_guard lock(wait_mu_);
       auto range = waiters_.equal_range(id);
@@ -448,7 +468,20 @@ class Runtime::Impl {
       std::lock_guard lock(wait_mu_);
       final_orgs_.erase(id);
     }
-    for (auto& f : finals) f(*rec);
+    schema::PayloadPtr output;
+    if (finished && finished->result.output) output = keep_alive(finished->result.output, finished->schema_owner);
+    for (auto& f : finals) f(*rec, output);
+  }
+
+  // The payload, holding what its classes point into: the caller may read it after the flow
+  // that produced it has stopped.
+  static schema::PayloadPtr keep_alive(const schema::PayloadPtr& payload, const std::shared_ptr<const void>& owner) {
+    struct Held {
+      std::shared_ptr<const void> owner;
+      schema::PayloadPtr payload;
+    };
+    auto held = std::make_shared<Held>(Held{owner, payload});
+    return schema::PayloadPtr(held, held->payload.get());
   }
 
   Result<store::ExecutionRecord> wait(const std::string& org_id, const std::string& id, std::chrono::milliseconds timeout) {
@@ -749,8 +782,9 @@ class Runtime::Impl {
   std::mutex wait_mu_;
   std::multimap<std::string, std::shared_ptr<std::condition_variable>> waiters_;  // by execution id
   std::set<std::string> ended_;  // executions that ended while someone waits for them
+  using FinalCallback = std::function<void(const store::ExecutionRecord&, const schema::PayloadPtr&)>;
   struct Final {
-    std::function<void(const store::ExecutionRecord&)> callback;
+    FinalCallback callback;
   };
   std::multimap<std::string, Final> finals_;           // SubmitRequest::on_final, by execution id
   std::map<std::string, std::string> final_orgs_;      // their organizations

@@ -82,8 +82,10 @@ struct SubmitRequest {
   bool manual = false;          // manual runs start a user-stopped flow; webhooks/schedules do not
   // Called once with the final record when a new execution (not an idempotent replay) ends,
   // on the thread that recorded it; must be quick. Lets a synchronous webhook answer
-  // without holding a thread or re-reading the record.
-  std::function<void(const store::ExecutionRecord&)> on_final;
+  // without holding a thread or re-reading the record. `output` is what the Output listener
+  // received, when the runtime still holds it (kept alive by the pointer); null otherwise
+  // (then the record's XML is the output).
+  std::function<void(const store::ExecutionRecord&, const schema::PayloadPtr& output)> on_final;
 };
 struct Submitted {
   store::ExecutionRecord execution;

@@ -76,6 +76,25 @@ TEST_F(WebhookApi, SyncJsonCallReturnsTheOutput) {
   EXPECT_EQ(r.headers["x-execution-id"], r.json["executionId"]);
 }
 
+// The synchronous answer is written from the Output listener's payload in hand, but never
+// when the output carries a secret's value: then it is the redacted record, as stored.
+TEST_F(WebhookApi, SyncAnswerNeverCarriesASecretValue) {
+  Client c = user("ada@example.com");
+  ASSERT_EQ(c.put("/api/secrets/ECHO_TOKEN", {{"value", "tok-0123456789"}}).status, 201);
+  std::string yaml = valid_flow_yaml("secretive");
+  const std::string field = "text: \"{{ text }}\"";
+  yaml.replace(yaml.find(field), field.size(), "text: \"{{ text }} ${secret:ECHO_TOKEN}\"");
+  auto flow = create_flow(c, "secretive", yaml);
+  auto path = create_webhook(c, flow, "hook", {{"target", "start"}})["webhookPath"].get<std::string>();
+  auto r = hook(path + "?wait=true", R"({"text":"key:"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto text = r.json["output"]["text"].get<std::string>();
+  EXPECT_EQ(text.rfind("key: [secret:", 0), 0u) << text;
+  EXPECT_NE(text.find("ECHO_TOKEN]"), std::string::npos) << text;
+  EXPECT_EQ(r.json["outputType"], "Ping");
+  EXPECT_EQ(r.body.find("tok-0123456789"), std::string::npos) << r.body;
+}
+
 TEST_F(WebhookApi, AcceptXmlGivesRawXmlAndXmlBodyIsAccepted) {
   Client c = user("ada@example.com");
   auto flow = create_flow(c, "hello");
