@@ -171,7 +171,7 @@ class SqlRuntime {
   // NotFound unless the flow exists in the org and is not deleted.
   Status require_live_flow(const std::string& org_id, const std::string& flow_id);
   // Rows for steps whose execution exists (checked by the caller).
-  Status insert_steps(const std::string& org_id, const std::vector<ExecutionStep>& steps);
+  Status insert_steps(const std::string& org_id, const std::vector<const ExecutionStep*>& steps);
   // NotFound unless the execution exists in the org.
   Status require_execution(const std::string& org_id, const std::string& execution_id);
   // Explains why a conditional execution UPDATE matched nothing: NotFound or Conflict.

@@ -315,6 +315,42 @@ TEST_P(StoreRuntimeConformance, RecordEndingsCreatesExecutionsThatRanWithoutARow
   EXPECT_EQ(store_->get_execution(org_b_, req.id).error().code, ErrorCode::NotFound);  // scoped
 }
 
+// The batch's steps are written together, several executions' to a statement: each still
+// lands on its own execution, under its own organization.
+TEST_P(StoreRuntimeConformance, RecordEndingsKeepsEachExecutionsStepsApart) {
+  std::vector<ExecutionEnding> endings;
+  std::vector<std::pair<std::string, std::string>> ids;  // (org, execution)
+  for (int i = 0; i < 9; ++i) {
+    const bool b = i % 4 == 3;
+    auto req = exec_req(b ? org_b_ : org_a_, b ? flow_b_ : flow_a_, kT0 + i, "", "running");
+    req.id = new_uuid_v7();
+    ExecutionEnding e;
+    e.create = req;
+    e.finish = {req.org_id, req.id, "success", "", "", kT0 + 20};
+    for (int k = 0; k <= i % 3 + 1; ++k) {  // 2 to 4 steps each, 26 in all
+      auto st = step(req.id, k);
+      st.payload = "<n>" + std::to_string(i) + "." + std::to_string(k) + "</n>";
+      e.steps.push_back(st);
+    }
+    endings.push_back(std::move(e));
+    ids.emplace_back(req.org_id, req.id);
+  }
+  auto written = store_->record_endings(endings);
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_EQ(written->size(), endings.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto steps = store_->list_execution_steps(ids[i].first, ids[i].second);
+    ASSERT_TRUE(steps.ok()) << steps.error().message;
+    ASSERT_EQ(steps->size(), endings[i].steps.size()) << i;
+    for (std::size_t k = 0; k < steps->size(); ++k) {
+      EXPECT_EQ((*steps)[k].step_index, static_cast<std::int64_t>(k));
+      EXPECT_EQ((*steps)[k].payload, "<n>" + std::to_string(i) + "." + std::to_string(k) + "</n>");
+    }
+    const auto& other_org = ids[i].first == org_a_ ? org_b_ : org_a_;
+    EXPECT_FALSE(store_->list_execution_steps(other_org, ids[i].second).ok());
+  }
+}
+
 TEST_P(StoreRuntimeConformance, ExecutionsPerDayCountsByUtcDayAndOrganization) {
   constexpr std::int64_t kDay = 86400000;
   const std::int64_t day0 = (kT0 / kDay) * kDay;
