@@ -94,8 +94,8 @@ class BranchHandler final : public Handler {
 class NativeToolHandler final : public Handler {
  public:
   using Run = Result<schema::PayloadPtr> (*)(const schema::Payload&, const schema::Schema&);
-  bool runs_inline() const override { return true; }  // bounded by their own input limits
-  NativeToolHandler(const schema::Schema& schema, Run run) : schema_(schema), run_(run) {}
+  NativeToolHandler(const schema::Schema& schema, Run run, bool quick) : schema_(schema), run_(run), quick_(quick) {}
+  bool runs_inline() const override { return quick_; }
   HandlerOutcome handle(const HandlerContext& ctx) override {
     HandlerOutcome o;
     auto out = run_(*ctx.message.payload, schema_);
@@ -110,16 +110,20 @@ class NativeToolHandler final : public Handler {
  private:
   const schema::Schema& schema_;
   Run run_;
+  bool quick_;
 };
 
 struct NativeTool {
   std::string_view handler;
   std::string_view accepts;
   NativeToolHandler::Run run;
+  // Cheap enough for the io thread (Handler::runs_inline): calculate's expressions are
+  // small by their limits; convert may parse a document of megabytes, so it goes to a worker.
+  bool quick;
 };
 constexpr NativeTool kNativeTools[] = {
-    {"tool:calculate", schema::kCalculate, &handlers::calculate_response},
-    {"tool:convert", schema::kConvertRequest, &handlers::convert_response},
+    {"tool:calculate", schema::kCalculate, &handlers::calculate_response, true},
+    {"tool:convert", schema::kConvertRequest, &handlers::convert_response, false},
 };
 
 }  // namespace
@@ -215,7 +219,7 @@ void Pump::Impl::build_listeners(flow::Diagnostics* diags) {
                  "listener '" + ls.name + "': " + ls.handler + " accepts " + std::string(tool->accepts) + ", not " +
                      info.payload_class->name);
       } else {
-        handler = std::make_unique<NativeToolHandler>(schema, tool->run);
+        handler = std::make_unique<NativeToolHandler>(schema, tool->run, tool->quick);
       }
     } else if (checking_only_ && (ls.handler == "llm" || ls.handler == "http" || ls.handler == "wasm" || ls.handler == "tool:fetch" ||
                                  ls.handler == "tool:keyvalue")) {
