@@ -47,7 +47,14 @@ std::string key_of(const std::string& org_id, const std::string& flow_id) { retu
 
 // The `input` column: where the payload went and what it was, enough to run it again.
 std::string input_json(const std::string& target, const std::string& payload_xml) {
-  return nlohmann::json{{"target", target}, {"payload", payload_xml}}.dump();
+  // Written directly (as nlohmann would, keys sorted): once per execution, on the io thread.
+  std::string out = "{\"payload\":";
+  out.reserve(32 + target.size() + payload_xml.size());
+  schema::append_json_string(payload_xml, out);
+  out += ",\"target\":";
+  schema::append_json_string(target, out);
+  out += '}';
+  return out;
 }
 
 }  // namespace
