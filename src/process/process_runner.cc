@@ -14,6 +14,7 @@
 #include "redis/pubsub.h"
 #include "redis/stream_queue.h"
 #include "xml/payload_codec.h"
+#include "xml/xsd_cache.h"
 
 namespace nextra::process {
 namespace {
@@ -71,7 +72,7 @@ class ProcessRunner final : public runtime::FlowRunner {
       e.field = "target";
       return e;
     }
-    NEXTRA_ASSIGN_OR_RETURN(auto payload, xml::parse_payload(payload_xml, *spec_->schema));
+    NEXTRA_ASSIGN_OR_RETURN(auto payload, xml::parse_payload(payload_xml, xsds_));
     if (!listener->payload_class.empty() && payload->class_name() != listener->payload_class) {
       Error e = Error::make(ErrorCode::SchemaViolation, "listener '" + target + "' accepts " +
                                                             listener->payload_class + ", not " + payload->class_name());
@@ -226,6 +227,7 @@ class ProcessRunner final : public runtime::FlowRunner {
   const std::string flow_id_;
   const std::int64_t version_;
   const std::shared_ptr<const flow::OrganismSpec> spec_;
+  const xml::XsdCache xsds_{spec_->schema};  // the flow's payload XSDs, for parse_for
   const runtime::InstanceHooks hooks_;
   const FlowChannels channels_;
 

@@ -56,6 +56,7 @@ Result<std::unique_ptr<FlowInstance>> FlowInstance::start(std::string org_id, st
     return e;
   }
   inst->spec_ = spec;
+  inst->xsds_ = std::make_unique<xml::XsdCache>(spec->schema);
   inst->pump_ = std::move(pump).value();
   inst->pump_->add_observer(inst.get());
   for (const auto& o : inst->observers_) inst->pump_->add_observer(o.get());
@@ -72,7 +73,7 @@ Result<schema::PayloadPtr> FlowInstance::parse_for(const std::string& target, co
     e.field = "target";
     return e;
   }
-  NEXTRA_ASSIGN_OR_RETURN(auto payload, xml::parse_payload(payload_xml, pump_->schema()));
+  NEXTRA_ASSIGN_OR_RETURN(auto payload, xml::parse_payload(payload_xml, *xsds_));
   if (listener->payload_class && payload->class_name() != listener->payload_class->name) {
     Error e = Error::make(ErrorCode::SchemaViolation, "listener '" + target + "' accepts " +
                                                           listener->payload_class->name + ", not " + payload->class_name());

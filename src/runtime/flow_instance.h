@@ -19,6 +19,7 @@
 #include "runtime/handler_kinds.h"
 #include "runtime/log_hub.h"
 #include "store/store.h"
+#include "xml/xsd_cache.h"
 
 namespace nextra::runtime {
 
@@ -64,6 +65,11 @@ class FlowInstance final : public FlowRunner, public pump::Observer {
   std::int64_t started_at_ = 0;
   std::atomic<std::int64_t> last_activity_{0};
   std::shared_ptr<const flow::OrganismSpec> spec_;          // what payloads' classes point into
+  // The flow's compiled payload XSDs, by class: a trigger's payload is validated on every
+  // call, and the process-wide cache (keyed by generated XSD text, 256 entries for every
+  // flow of the server) cost the XSD's generation, a global lock and, past 256 classes,
+  // recompilations.
+  std::unique_ptr<xml::XsdCache> xsds_;
   std::vector<std::shared_ptr<pump::Observer>> observers_;  // the handlers' (outlive pump_)
   std::unique_ptr<pump::Pump> pump_;
 
