@@ -37,8 +37,9 @@ struct Answer {
   bool xml = false;
   bool replayed = false;
 
-  // `output`: the Output listener's payload when the runtime handed it over (no re-parse).
-  Response operator()(const store::ExecutionRecord& done, const schema::PayloadPtr& output_payload = nullptr) const {
+  // `output`: the Output listener's payload when the runtime handed it over; otherwise the
+  // record's XML is parsed (idempotent replays, outputs the redactor changed, timeouts).
+  Response operator()(const store::ExecutionRecord& done, const schema::PayloadPtr& output = nullptr) const {
     const std::string& id = execution_id.empty() ? done.id : execution_id;
     if (done.status == "queued" || done.status == "running") {
       auto r = Response::json(202, {{"executionId", id}, {"status", done.status}, {"location", "/api/executions/" + id}});
@@ -50,43 +51,32 @@ struct Answer {
       return Response::error(502, "execution_failed", "the execution ended with status " + done.status,
                              {{"executionId", id}, {"status", done.status}, {"error", done.error}});
     }
-    if (xml) {
-      auto r = Response::text(200, done.output, "application/xml");
-      r.headers.set("X-Execution-Id", id);
-      if (replayed) r.headers.set("Idempotent-Replayed", "true");
-      return r;
-    }
-    if (output_payload) {
-      // The common synchronous answer, written directly: the same object (keys in the same
-      // order) as the nlohmann path below produces.
-      std::string body = "{\"executionId\":";
-      schema::append_json_string(id, body);
-      body += ",\"output\":";
-      schema::append_json(schema::Value(output_payload->record), body);
-      body += ",\"outputType\":";
-      schema::append_json_string(output_payload->class_name(), body);
-      body += ",\"status\":";
-      schema::append_json_string(done.status, body);
-      body += '}';
-      auto r = Response::text(200, std::move(body), "application/json");
-      r.headers.set("X-Execution-Id", id);
-      if (replayed) r.headers.set("Idempotent-Replayed", "true");
-      return r;
-    }
-    nlohmann::json output = nullptr;
-    std::string output_type;
-    if (!done.output.empty()) {
-      auto parsed = s->runtime->parse_output(org_id, flow_id, done.output);
-      if (parsed.ok()) {
-        output = runtime::payload_to_json(**parsed);
-        output_type = (*parsed)->class_name();
-      }
-    }
-    auto r = Response::json(200, {{"executionId", id}, {"status", done.status}, {"outputType", output_type},
-                                  {"output", output}});
+    auto r = xml ? Response::text(200, done.output, "application/xml") : success_json(id, done, output);
     r.headers.set("X-Execution-Id", id);
     if (replayed) r.headers.set("Idempotent-Replayed", "true");
     return r;
+  }
+
+  // {executionId, output, outputType, status}, written directly (once per synchronous call).
+  Response success_json(const std::string& id, const store::ExecutionRecord& done, schema::PayloadPtr output) const {
+    if (!output && !done.output.empty()) {
+      auto parsed = s->runtime->parse_output(org_id, flow_id, done.output);
+      if (parsed.ok()) output = std::move(parsed).value();
+    }
+    std::string body = "{\"executionId\":";
+    schema::append_json_string(id, body);
+    body += ",\"output\":";
+    if (output) {
+      schema::append_json(schema::Value(output->record), body);
+    } else {
+      body += "null";
+    }
+    body += ",\"outputType\":";
+    schema::append_json_string(output ? output->class_name() : std::string(), body);
+    body += ",\"status\":";
+    schema::append_json_string(done.status, body);
+    body += '}';
+    return Response::text(200, std::move(body), "application/json");
   }
 };
 
