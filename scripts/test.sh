@@ -58,7 +58,7 @@ if [ "$quick" -eq 0 ]; then
   rc=$?
   if [ $rc -eq 0 ]; then
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      run_ctest build-asan "tests under ASan+UBSan"
+      LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" run_ctest build-asan "tests under ASan+UBSan"
   else
     record "sanitizer build" 1
     failed=$((failed + 1))
