@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -104,9 +105,12 @@ class Client {
   }
 
   // True when the server closed the connection (EOF or reset) with nothing left to read.
+  // True when the server closed (or reset) the connection; false when it sent something or
+  // stayed silent for the whole read timeout.
   bool closed_by_peer() {
     if (!buf_.empty()) return false;
-    return !fill();
+    if (fill()) return false;
+    return last_recv_ == 0 || last_errno_ == ECONNRESET;
   }
 
   std::optional<RawResponse> request(const std::string& method, const std::string& target,
@@ -124,6 +128,8 @@ class Client {
   bool fill() {
     char tmp[16384];
     auto n = ::recv(fd_, tmp, sizeof tmp, 0);
+    last_recv_ = n;
+    last_errno_ = n < 0 ? errno : 0;
     if (n <= 0) return false;
     buf_.append(tmp, static_cast<std::size_t>(n));
     return true;
@@ -131,6 +137,8 @@ class Client {
 
   int fd_ = -1;
   bool connected_ = false;
+  ssize_t last_recv_ = 0;
+  int last_errno_ = 0;
   std::string buf_;
 };
 

@@ -158,7 +158,7 @@ void EventStream::wake() {
     std::lock_guard lock{mu_};
     w = wake_;
   }
-  // Called without the lock: the waker posts to the connection's strand.
+  // Called without the lock: the waker posts to the connection's io thread.
   if (w) w();
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 // The HTTP/1.1 server of the control plane: Boost.Beast with C++20 coroutines behind a
 // Beast-free interface (all of Beast and Asio stay in server.cc). One Server owns its io
-// threads; connections are independent and each is confined to its own strand. start() and
+// threads (each with its own event loop) and a listener thread; a connection stays on the io
+// thread it was given when accepted, so a handler that blocks holds up only that thread's
+// connections. start() and
 // stop() may be called from any thread except an io thread (that is, never from a handler).
 
 #include <chrono>

@@ -268,6 +268,68 @@ TEST_F(ServerTest, KeepAliveServesTwoRequestsOnOneConnection) {
   EXPECT_TRUE(c.closed_by_peer());
 }
 
+// Timeouts are deadlines swept by each io thread: a connection that misses one is closed
+// without an answer, well before the client's own 10-second read timeout.
+TEST_F(ServerTest, SilentNewConnectionIsClosedAfterTheReadTimeout) {
+  ServerOptions o;
+  o.read_timeout = std::chrono::milliseconds(150);
+  start(o);
+  Client silent(port_);
+  Client half_header(port_);
+  ASSERT_TRUE(half_header.send("GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  const auto begin = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.closed_by_peer());
+  EXPECT_TRUE(half_header.closed_by_peer());
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(5));
+}
+
+TEST_F(ServerTest, BodyThatStopsArrivingIsCutOffByTheReadTimeout) {
+  ServerOptions o;
+  o.read_timeout = std::chrono::milliseconds(150);
+  start(o);
+  Client c(port_);
+  ASSERT_TRUE(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab"));
+  EXPECT_TRUE(c.closed_by_peer());
+}
+
+TEST_F(ServerTest, IdleKeepAliveConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions o;
+  o.idle_timeout = std::chrono::milliseconds(150);
+  o.threads = 2;
+  start(o);
+  Client a(port_);
+  Client b(port_);  // the other io thread
+  ASSERT_TRUE(a.request("GET", "/healthz"));
+  ASSERT_TRUE(b.request("GET", "/healthz"));
+  EXPECT_TRUE(a.closed_by_peer());
+  EXPECT_TRUE(b.closed_by_peer());
+  // The server forgets a connection just after closing it.
+  for (int i = 0; i < 500 && server_->connection_count() != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_EQ(server_->connection_count(), 0u);
+}
+
+// The read timeout covers each phase, not the connection's life: a client that keeps asking
+// in time is served for as long as it likes.
+TEST_F(ServerTest, BusyKeepAliveConnectionOutlivesItsTimeouts) {
+  ServerOptions o;
+  o.read_timeout = std::chrono::milliseconds(100);
+  o.idle_timeout = std::chrono::milliseconds(100);
+  start(o);
+  Client c(port_);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  int answered = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    auto r = c.request("GET", "/healthz");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    ++answered;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_GT(answered, 5);
+}
+
 TEST_F(ServerTest, ReadinessFailureIs503WithDetails) {
   start();
   ready_ = false;
