@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "store/sql_store.h"
+#include "store/sqlite_checkpointer.h"
 
 namespace nextra::store {
 namespace {
@@ -35,9 +36,13 @@ class SqliteDriver final : public SqlDriver {
  public:
   explicit SqliteDriver(sqlite3* db) : db_(db) {}
   ~SqliteDriver() override {
+    checkpointer_.reset();  // its hook and its connection go before ours
     stmts_.clear();  // statements must be finalized before the connection closes
     sqlite3_close(db_);
   }
+
+  sqlite3* handle() const { return db_; }
+  void set_checkpointer(std::unique_ptr<SqliteCheckpointer> c) { checkpointer_ = std::move(c); }
 
   Dialect dialect() const override { return Dialect::Sqlite; }
 
@@ -120,6 +125,7 @@ class SqliteDriver final : public SqlDriver {
 
   sqlite3* db_;
   std::map<std::string, std::unique_ptr<sqlite3_stmt, StmtDeleter>> stmts_;
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;
 };
 
 }  // namespace
@@ -137,12 +143,16 @@ Result<std::unique_ptr<Store>> make_sqlite_store(const std::string& path) {
   sqlite3_extended_result_codes(db, 1);
   auto driver = std::make_unique<SqliteDriver>(db);
   // WAL + synchronous=NORMAL: durable at checkpoints, ~20x faster commits (stack.md §7).
-  // A checkpoint every ~4 MB of WAL (1000 pages, SQLite's default). It runs inside the
-  // commit that crosses the mark, so every synchronous webhook waiting on that commit waits
-  // for the copy: at ~16 MB the webhook benchmark's p99 was 39-45 ms, at 4 MB 16-18 ms with
-  // the same throughput end to end (docs/performance.md); smaller still costs throughput.
   NEXTRA_TRY(driver->exec_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA wal_autocheckpoint=1000;"));
+                                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;"));
+  // Checkpoints every ~4 MB of WAL, copied on a thread of their own rather than inside the
+  // commit that crosses the mark (sqlite_checkpointer.h): at the same 4 MB inline, the
+  // webhook benchmark's p99 was the commits that carried a checkpoint (docs/performance.md).
+  NEXTRA_ASSIGN_OR_RETURN(auto mode, driver->query("PRAGMA journal_mode", {}));
+  if (!mode.empty() && !mode[0].empty() && mode[0][0] == "wal") {
+    NEXTRA_ASSIGN_OR_RETURN(auto checkpointer, SqliteCheckpointer::start(path, driver->handle()));
+    driver->set_checkpointer(std::move(checkpointer));
+  }
   return make_sql_store(std::move(driver));
 }
 
