@@ -308,6 +308,12 @@ CREATE TABLE project_memory (
 );
 )sql";
 
+// The steps of an execution recorded when it ends go in its row, as JSON (step_codec.h);
+// NULL when its steps are rows in execution_steps (appended while it ran).
+constexpr const char* kStepsColumnSchema = R"sql(
+ALTER TABLE executions ADD COLUMN steps TEXT;
+)sql";
+
 const std::vector<Migration>& migrations() {
   // Sorted by version whatever the order below, so a migration added out of order still runs
   // in its place.
@@ -320,6 +326,7 @@ const std::vector<Migration>& migrations() {
         {5, "lean execution indexes", kLeanIndexesSchema},
         {6, "llm calls and the monthly spend cap", kLlmCallsSchema},
         {7, "project memory", kProjectMemorySchema},
+        {8, "execution steps in the execution row", kStepsColumnSchema},
     };
     std::sort(all.begin(), all.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
     return all;

@@ -658,7 +658,7 @@ class SqlStore final : public Store {
         auto current = runtime().get_execution(e.finish.org_id, e.finish.execution_id);
         if (!current.ok() && current.error().code == ErrorCode::NotFound) continue;
         if (!current.ok()) return current.take_error();
-        if (!e.steps.empty()) NEXTRA_TRY(runtime().append_execution_steps(e.finish.org_id, e.steps));
+        if (!e.steps.empty()) NEXTRA_TRY(runtime().record_ending_steps(e.finish.org_id, e.finish.execution_id, e.steps));
         auto rec = runtime().finish_execution(e.finish);
         if (!rec.ok() && rec.error().code == ErrorCode::Conflict) {
           rec = runtime().get_execution(e.finish.org_id, e.finish.execution_id);  // its first ending stands

@@ -157,6 +157,11 @@ class SqlRuntime {
   Result<ListExecutionsResponse> list_executions(const ListExecutionsRequest& req);
   Result<std::vector<ExecutionRecord>> list_open_executions(std::int64_t limit);
   Status append_execution_steps(const std::string& org_id, const std::vector<ExecutionStep>& steps);
+  // An ending's steps for an execution that has a row: into its steps column when that is
+  // still empty, else appended as rows.
+  Status record_ending_steps(const std::string& org_id, const std::string& execution_id,
+                             const std::vector<ExecutionStep>& steps);
+  Status check_own_steps(const std::string& execution_id, const std::vector<ExecutionStep>& steps);
   Result<std::vector<ExecutionStep>> list_execution_steps(const std::string& org_id,
                                                           const std::string& execution_id);
   Result<std::int64_t> prune_executions(const RetentionRequest& req);

@@ -13,6 +13,7 @@
 
 #include "core/uuid.h"
 #include "store/sql_store_internal.h"
+#include "store/step_codec.h"
 
 namespace nextra::store::sql {
 namespace {
@@ -314,9 +315,6 @@ Result<std::vector<const ExecutionEnding*>> SqlRuntime::insert_ended_executions(
   written.reserve(endings.size());
   std::map<std::pair<std::string, std::string>, bool> live;       // (org, flow) -> alive
   std::map<std::pair<std::string, std::string>, std::int64_t> used;  // (org, month) -> count
-  // Every execution's steps go in together, in a few multi-row statements per organization
-  // rather than one statement per execution.
-  std::map<std::string, std::vector<const ExecutionStep*>> steps;    // org -> steps
   for (const ExecutionEnding* e : endings) {
     const CreateExecutionRequest& req = *e->create;
     const FinishExecutionRequest& fin = e->finish;
@@ -332,18 +330,18 @@ Result<std::vector<const ExecutionEnding*>> SqlRuntime::insert_ended_executions(
       it->second = alive.ok();
     }
     if (!it->second) continue;  // its flow was deleted meanwhile: nothing to keep
+    NEXTRA_TRY(check_own_steps(req.id, e->steps));
+    // Its steps go in its row (step_codec.h): one insert per execution, not one per step.
     NEXTRA_TRY(q("INSERT INTO executions (id, org_id, flow_id, flow_version, trigger_id, status, input, output, error, "
-                 "idempotency_key, attempts, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                 "idempotency_key, attempts, started_at, finished_at, steps) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                  {req.id, req.org_id, req.flow_id, req.flow_version, text_or_null(req.trigger_id), fin.status,
                   req.input, fin.output, fin.error, text_or_null(req.idempotency_key),
                   req.started_at_ms != 0 ? req.started_at_ms : now_ms(),
-                  fin.finished_at_ms != 0 ? fin.finished_at_ms : now_ms()}));
-    auto& org_steps = steps[fin.org_id];
-    for (const auto& step : e->steps) org_steps.push_back(&step);
+                  fin.finished_at_ms != 0 ? fin.finished_at_ms : now_ms(), encode_steps(e->steps)}));
     if (!req.usage_month.empty()) ++used[{req.org_id, req.usage_month}];
     written.push_back(e);
   }
-  for (const auto& [org_id, org_steps] : steps) NEXTRA_TRY(insert_steps(org_id, org_steps));
   for (const auto& [key, n] : used) NEXTRA_TRY(add_executions(key.first, key.second, n));
   return written;
 }
@@ -468,14 +466,51 @@ Status SqlRuntime::insert_steps(const std::string& org_id, const std::vector<con
 
 Result<std::vector<ExecutionStep>> SqlRuntime::list_execution_steps(
     const std::string& org_id, const std::string& execution_id) {
-  NEXTRA_TRY(require_execution(org_id, execution_id));
+  NEXTRA_ASSIGN_OR_RETURN(Rows row, q("SELECT steps FROM executions WHERE org_id = ? AND id = ?",
+                                      {org_id, execution_id}));
+  if (row.empty()) return not_found("execution");
+  std::vector<ExecutionStep> out;
+  if (row[0][0]) {  // recorded with its ending (step_codec.h)
+    NEXTRA_ASSIGN_OR_RETURN(out, decode_steps(*row[0][0], execution_id));
+  }
+  // Appended while it ran, one row each.
   NEXTRA_ASSIGN_OR_RETURN(Rows rows, q(std::string("SELECT ") + kStepCols +
                                            " FROM execution_steps WHERE org_id = ? AND "
                                            "execution_id = ? ORDER BY step_index, seq",
                                        {org_id, execution_id}));
-  std::vector<ExecutionStep> out;
   for (const SqlRow& r : rows) out.push_back(step_from(r));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ExecutionStep& a, const ExecutionStep& b) { return a.step_index < b.step_index; });
   return out;
+}
+
+Status SqlRuntime::record_ending_steps(const std::string& org_id, const std::string& execution_id,
+                                       const std::vector<ExecutionStep>& steps) {
+  NEXTRA_TRY(check_own_steps(execution_id, steps));
+  NEXTRA_ASSIGN_OR_RETURN(Rows set, q("UPDATE executions SET steps = ? WHERE org_id = ? AND id = ? "
+                                      "AND steps IS NULL RETURNING id",
+                                      {encode_steps(steps), org_id, execution_id}));
+  if (!set.empty()) return {};
+  return append_execution_steps(org_id, steps);  // it has column steps already, or no row (NotFound)
+}
+
+// The steps an ending brings for its own execution: theirs, each index once, none negative
+// (the checks the step rows' foreign key and unique index make).
+Status SqlRuntime::check_own_steps(const std::string& execution_id, const std::vector<ExecutionStep>& steps) {
+  std::vector<std::int64_t> indexes;
+  indexes.reserve(steps.size());
+  for (const ExecutionStep& s : steps) {
+    if (s.execution_id != execution_id) {
+      return invalid_field("a step's execution_id must be the execution it ends with", "execution_id");
+    }
+    if (s.step_index < 0) return invalid_field("step_index must be >= 0", "step_index");
+    indexes.push_back(s.step_index);
+  }
+  std::sort(indexes.begin(), indexes.end());
+  if (std::adjacent_find(indexes.begin(), indexes.end()) != indexes.end()) {
+    return Error::make(ErrorCode::AlreadyExists, "a step index appears twice in execution " + execution_id);
+  }
+  return {};
 }
 
 Result<std::int64_t> SqlRuntime::prune_executions(const RetentionRequest& req) {

@@ -351,6 +351,69 @@ TEST_P(StoreRuntimeConformance, RecordEndingsKeepsEachExecutionsStepsApart) {
   }
 }
 
+// An ending's steps are kept in the execution's row (step_codec.h): every field comes back
+// exactly, whatever the text holds, and steps appended as rows while it ran merge in order.
+TEST_P(StoreRuntimeConformance, EndingStepsComeBackExactlyAndInOrder) {
+  auto req = exec_req(org_a_, flow_a_, kT0, "", "running");
+  req.id = new_uuid_v7();
+  ExecutionEnding e;
+  e.create = req;
+  e.finish = {org_a_, req.id, "error", "", "boom", kT0 + 9};
+  auto odd = step(req.id, 1);
+  odd.sender = "s\"q\\uote";
+  odd.payload = "<t a=\"1\">line\nnext\ttab \x01 caf\xc3\xa9 \xf0\x9f\x98\x80 [1,2] {}</t>";
+  odd.error = "bad \"thing\"\r\n";
+  odd.finished_at_ms.reset();
+  e.steps = {step(req.id, 0), odd, step(req.id, 3)};
+  ASSERT_TRUE(store_->record_endings({e}).ok());
+  // A step appended as a row afterwards (as a run that recorded progressively would).
+  ASSERT_TRUE(store_->append_execution_steps(org_a_, {step(req.id, 2)}).ok());
+
+  auto steps = store_->list_execution_steps(org_a_, req.id);
+  ASSERT_TRUE(steps.ok()) << steps.error().message;
+  ASSERT_EQ(steps->size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) EXPECT_EQ((*steps)[k].step_index, static_cast<std::int64_t>(k));
+  const ExecutionStep& back = (*steps)[1];
+  EXPECT_EQ(back.execution_id, req.id);
+  EXPECT_EQ(back.sender, odd.sender);
+  EXPECT_EQ(back.target, odd.target);
+  EXPECT_EQ(back.payload_class, odd.payload_class);
+  EXPECT_EQ(back.payload, odd.payload);
+  EXPECT_EQ(back.status, odd.status);
+  EXPECT_EQ(back.error, odd.error);
+  EXPECT_EQ(back.started_at_ms, odd.started_at_ms);
+  EXPECT_FALSE(back.finished_at_ms.has_value());
+  EXPECT_EQ((*steps)[0].finished_at_ms, std::optional<std::int64_t>(kT0 + 1));
+  EXPECT_EQ(store_->list_execution_steps(org_b_, req.id).error().code, ErrorCode::NotFound);
+}
+
+// An execution that had a row before it ended gets its ending's steps the same way.
+TEST_P(StoreRuntimeConformance, EndingStepsOfAnExecutionWithARow) {
+  ExecutionRecord a = execution(org_a_, flow_a_, kT0, "running");
+  ExecutionEnding e;
+  e.finish = {org_a_, a.id, "success", "<out/>", "", kT0 + 5};
+  e.steps = {step(a.id, 0), step(a.id, 1)};
+  ASSERT_TRUE(store_->record_endings({e}).ok());
+  auto steps = store_->list_execution_steps(org_a_, a.id);
+  ASSERT_TRUE(steps.ok()) << steps.error().message;
+  ASSERT_EQ(steps->size(), 2u);
+  EXPECT_EQ((*steps)[1].payload, "<greeting>1</greeting>");
+}
+
+// What the step rows' constraints refused is refused for steps kept in the row too.
+TEST_P(StoreRuntimeConformance, EndingStepsMustBelongToTheirExecutionOnceEach) {
+  auto req = exec_req(org_a_, flow_a_, kT0, "", "running");
+  req.id = new_uuid_v7();
+  ExecutionEnding e;
+  e.create = req;
+  e.finish = {org_a_, req.id, "success", "", "", kT0 + 9};
+  e.steps = {step(req.id, 0), step(new_uuid_v7(), 1)};
+  EXPECT_EQ(store_->record_endings({e}).error().code, ErrorCode::InvalidArgument);
+  e.steps = {step(req.id, 0), step(req.id, 0)};
+  EXPECT_EQ(store_->record_endings({e}).error().code, ErrorCode::AlreadyExists);
+  EXPECT_EQ(store_->get_execution(org_a_, req.id).error().code, ErrorCode::NotFound);  // nothing written
+}
+
 TEST_P(StoreRuntimeConformance, ExecutionsPerDayCountsByUtcDayAndOrganization) {
   constexpr std::int64_t kDay = 86400000;
   const std::int64_t day0 = (kT0 / kDay) * kDay;
