@@ -83,7 +83,13 @@ struct ApiServices {
   // Webhook triggers by "flow_id/token_hash": a webhook costs no lookup transaction while its
   // trigger is hot. Cleared by every trigger or flow write through this server; the 1 s
   // limit bounds how long another server's change (on a shared database) goes unseen.
-  TtlCache<std::string, store::Trigger> webhook_triggers{std::chrono::seconds(1)};
+  // Shared and with its target already read from the config JSON: nothing parsed or copied
+  // per call.
+  struct HotWebhook {
+    store::Trigger trigger;
+    std::string target;  // config.target
+  };
+  TtlCache<std::string, std::shared_ptr<const HotWebhook>> webhook_triggers{std::chrono::seconds(1)};
 
   // The setup token is consumed by the first successful POST /api/setup.
   std::mutex setup_mu;

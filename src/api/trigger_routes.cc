@@ -212,28 +212,31 @@ Response webhook(ApiServices& s, const Request& req) {
   const std::string flow_id = req.path_param("flow_id").value_or("");
   const std::string token = req.path_param("token").value_or("");
   const std::string key = flow_id + "/" + auth::sha256_hex(token);
-  Result<store::Trigger> t = Error::make(ErrorCode::NotFound, "trigger");
+  std::shared_ptr<const ApiServices::HotWebhook> hot;
   if (auto cached = s.webhook_triggers.get(key)) {
-    t = std::move(*cached);
+    hot = std::move(*cached);
   } else {
-    t = s.store->find_webhook_trigger(flow_id, key.substr(flow_id.size() + 1));
-    if (t.ok()) s.webhook_triggers.put(key, *t);
+    auto t = s.store->find_webhook_trigger(flow_id, key.substr(flow_id.size() + 1));
+    if (!t.ok()) {
+      if (t.error().code == ErrorCode::NotFound) return Response::error(404, "not_found", "not found");
+      return http::from_error(t.error());
+    }
+    std::string target = stored_json(t->config).value("target", std::string());
+    hot = std::make_shared<const ApiServices::HotWebhook>(ApiServices::HotWebhook{std::move(t).value(), std::move(target)});
+    s.webhook_triggers.put(key, hot);
   }
-  if (!t.ok()) {
-    if (t.error().code == ErrorCode::NotFound) return Response::error(404, "not_found", "not found");
-    return http::from_error(t.error());
-  }
-  if (auto bad = check_signature(s, *t, req)) return std::move(*bad);
+  const store::Trigger& t = hot->trigger;
+  if (auto bad = check_signature(s, t, req)) return std::move(*bad);
   auto xml = body_is_xml(req);
   if (!xml) {
     return Response::error(415, "unsupported_media_type", "send application/json or application/xml",
                            {{"field", "Content-Type"}});
   }
   TriggerCall call;
-  call.org_id = t->org_id;
-  call.flow_id = t->flow_id;
-  call.trigger_id = t->id;
-  call.target = stored_json(t->config).value("target", std::string());
+  call.org_id = t.org_id;
+  call.flow_id = t.flow_id;
+  call.trigger_id = t.id;
+  call.target = hot->target;
   call.idempotency_key = std::string(req.header("Idempotency-Key").value_or(""));
   return submit_trigger(s, req, call, req.body, *xml);
 }

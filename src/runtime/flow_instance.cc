@@ -141,6 +141,7 @@ void FlowInstance::on_delivered(const pump::Execution& exec, const pump::Message
     auto it = steps_.find(id);
     if (it == steps_.end()) return;
     step.step_index = static_cast<std::int64_t>(it->second.size());
+    if (it->second.empty()) it->second.reserve(4);  // a short flow's steps, without regrowing
     it->second.push_back(step);
   }
   if (hooks_.logs) {

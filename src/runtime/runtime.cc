@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -253,10 +255,12 @@ class Runtime::Impl {
   // The flow's row, from a cache on the request path: a webhook must not cost a transaction
   // to learn the live version and whether its user stopped the flow. Writes through this
   // server invalidate it; the 1 s limit bounds what another server's write goes unseen.
-  Result<store::Flow> flow_of(const std::string& org_id, const std::string& flow_id) {
+  // Shared, not copied: a flow's row carries its YAML and canvas, which can be large.
+  Result<std::shared_ptr<const store::Flow>> flow_of(const std::string& org_id, const std::string& flow_id) {
     const std::string k = key_of(org_id, flow_id);
     if (auto cached = flow_cache_.get(k)) return std::move(*cached);
-    NEXTRA_ASSIGN_OR_RETURN(auto flow, store_.get_flow(org_id, flow_id));
+    NEXTRA_ASSIGN_OR_RETURN(auto row, store_.get_flow(org_id, flow_id));
+    auto flow = std::make_shared<const store::Flow>(std::move(row));
     flow_cache_.put(k, flow);
     return flow;
   }
@@ -265,11 +269,11 @@ class Runtime::Impl {
 
   Result<Submitted> submit(const SubmitRequest& req) {
     NEXTRA_ASSIGN_OR_RETURN(auto flow, flow_of(req.org_id, req.flow_id));
-    if (flow.stopped_by_user && !req.manual) {
+    if (flow->stopped_by_user && !req.manual) {
       return Error::make(ErrorCode::Conflict, "the flow is stopped; start it to accept triggers");
     }
     NEXTRA_ASSIGN_OR_RETURN(auto inst, running_instance(req.org_id, req.flow_id, req.manual,
-                                                         flow.live_version.value_or(flow.version)));
+                                                         flow->live_version.value_or(flow->version)));
     const std::string target = req.target.empty() ? inst->default_target() : req.target;
     // Refuses bad input before recording it; the run reuses what this parsed.
     NEXTRA_ASSIGN_OR_RETURN(auto parsed, inst->parse_for(target, req.payload_xml));
@@ -298,7 +302,8 @@ class Runtime::Impl {
         std::lock_guard lock(wait_mu_);
         finals_.emplace(cr.id, Final{req.on_final});
         final_orgs_[cr.id] = req.org_id;
-        unrecorded_[cr.id] = cr;
+        const std::string id = cr.id;
+        unrecorded_.emplace(id, std::move(cr));  // not used below
       }
       RunOptions ro{options_.execution_timeout, std::move(parsed), /*run_here=*/true};
       NEXTRA_TRY(launch(*inst, rec, target, req.payload_xml, /*already_running=*/true, std::move(ro)));
@@ -614,7 +619,7 @@ class Runtime::Impl {
                                                          std::int64_t version) {
     if (version == 0) {
       NEXTRA_ASSIGN_OR_RETURN(auto flow, flow_of(org_id, flow_id));
-      version = flow.live_version.value_or(flow.version);
+      version = flow->live_version.value_or(flow->version);
     }
     const std::string k = key_of(org_id, flow_id) + "@" + std::to_string(version);
     {
@@ -787,18 +792,20 @@ class Runtime::Impl {
   std::thread writer_;
 
   std::mutex wait_mu_;
-  std::multimap<std::string, std::shared_ptr<std::condition_variable>> waiters_;  // by execution id
-  std::set<std::string> ended_;  // executions that ended while someone waits for them
+  // Keyed by execution id, several of them touched by every synchronous call: hashed, since
+  // time-ordered ids share long prefixes that ordered maps compare over and over.
+  std::unordered_multimap<std::string, std::shared_ptr<std::condition_variable>> waiters_;
+  std::unordered_set<std::string> ended_;  // executions that ended while someone waits for them
   using FinalCallback = std::function<void(const store::ExecutionRecord&, const schema::PayloadPtr&)>;
   struct Final {
     FinalCallback callback;
   };
-  std::multimap<std::string, Final> finals_;           // SubmitRequest::on_final, by execution id
-  std::map<std::string, std::string> final_orgs_;      // their organizations
-  std::map<std::string, store::CreateExecutionRequest> unrecorded_;  // running, row written at the end
+  std::unordered_multimap<std::string, Final> finals_;       // SubmitRequest::on_final, by execution id
+  std::unordered_map<std::string, std::string> final_orgs_;  // their organizations
+  std::unordered_map<std::string, store::CreateExecutionRequest> unrecorded_;  // running, row written at the end
   bool shutting_down_ = false;
 
-  TtlCache<std::string, store::Flow> flow_cache_{std::chrono::seconds(1)};
+  TtlCache<std::string, std::shared_ptr<const store::Flow>> flow_cache_{std::chrono::seconds(1)};
 
   std::mutex spec_mu_;
   std::map<std::string, std::shared_ptr<const flow::OrganismSpec>> specs_;
