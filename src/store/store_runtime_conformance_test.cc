@@ -79,6 +79,16 @@ class StoreRuntimeConformance : public test::StoreBackendTest {
     return s;
   }
 
+  // The ending of a synchronous call in org A's flow: no row yet, created by the ending.
+  ExecutionEnding ending_without_row(const std::string& status, const std::string& error) {
+    auto req = exec_req(org_a_, flow_a_, kT0, "", "running");
+    req.id = new_uuid_v7();
+    ExecutionEnding e;
+    e.create = req;
+    e.finish = {org_a_, req.id, status, "", error, kT0 + 9};
+    return e;
+  }
+
   std::string owner_, org_a_, org_b_, flow_a_, flow_b_;
 };
 
@@ -354,11 +364,8 @@ TEST_P(StoreRuntimeConformance, RecordEndingsKeepsEachExecutionsStepsApart) {
 // An ending's steps are kept in the execution's row (step_codec.h): every field comes back
 // exactly, whatever the text holds, and steps appended as rows while it ran merge in order.
 TEST_P(StoreRuntimeConformance, EndingStepsComeBackExactlyAndInOrder) {
-  auto req = exec_req(org_a_, flow_a_, kT0, "", "running");
-  req.id = new_uuid_v7();
-  ExecutionEnding e;
-  e.create = req;
-  e.finish = {org_a_, req.id, "error", "", "boom", kT0 + 9};
+  ExecutionEnding e = ending_without_row("error", "boom");
+  const CreateExecutionRequest& req = *e.create;
   auto odd = step(req.id, 1);
   odd.sender = "s\"q\\uote";
   odd.payload = "<t a=\"1\">line\nnext\ttab \x01 caf\xc3\xa9 \xf0\x9f\x98\x80 [1,2] {}</t>";
@@ -402,11 +409,8 @@ TEST_P(StoreRuntimeConformance, EndingStepsOfAnExecutionWithARow) {
 
 // What the step rows' constraints refused is refused for steps kept in the row too.
 TEST_P(StoreRuntimeConformance, EndingStepsMustBelongToTheirExecutionOnceEach) {
-  auto req = exec_req(org_a_, flow_a_, kT0, "", "running");
-  req.id = new_uuid_v7();
-  ExecutionEnding e;
-  e.create = req;
-  e.finish = {org_a_, req.id, "success", "", "", kT0 + 9};
+  ExecutionEnding e = ending_without_row("success", "");
+  const CreateExecutionRequest req = *e.create;
   e.steps = {step(req.id, 0), step(new_uuid_v7(), 1)};
   EXPECT_EQ(store_->record_endings({e}).error().code, ErrorCode::InvalidArgument);
   e.steps = {step(req.id, 0), step(req.id, 0)};
