@@ -57,7 +57,7 @@ curl -s "${auth[@]}" -X POST "$base/api/flows/$flow/start" > /dev/null
 echo "one call: $(curl -s -X POST "$base$path?wait=true" -H 'Content-Type: application/json' -d '{"text":"hi"}')"
 echo
 echo "== baseline: GET /healthz, wrk -t2 -c64 -d${secs}s"
-wrk -t2 -c64 -d"${secs}s" --latency "$base/healthz" | grep -E 'Requests/sec|Latency|99%'
+wrk -t2 -c64 -d"${HEALTHZ_SECS:-$secs}s" --latency "$base/healthz" | grep -E 'Requests/sec|Latency|99%'
 echo
 echo "== POST webhook ?wait=true (3-step flow, execution recorded), wrk -t2 -c64 -d${secs}s"
 wrk -t2 -c64 -d"${secs}s" --latency -s bench/webhook_post.lua "$base$path?wait=true" | grep -E 'Requests/sec|Latency|99%|Non-2xx'

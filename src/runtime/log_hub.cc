@@ -15,12 +15,12 @@ std::int64_t LogHub::publish(const std::string& org_id, const std::string& flow_
   std::int64_t id = 0;
   {
     std::lock_guard lock(mu_);
-    auto& ring = rings_[key(org_id, flow_id)];
+    const auto k = key(org_id, flow_id);
+    auto& ring = rings_[k];
     if (ring.events.size() >= capacity_) ring.events.pop_front();
     id = ring.next_id++;
     const auto& ev = ring.events.emplace_back(LogEvent{id, flow_id, execution_id, std::move(type), std::move(data), at_ms});
     if (!subs_.empty()) {
-      const auto k = key(org_id, flow_id);
       for (const auto& [h, sub] : subs_) {
         if (sub.key != k) continue;
         if (!sub.execution_id.empty() && sub.execution_id != execution_id) continue;

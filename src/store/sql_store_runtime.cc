@@ -518,17 +518,38 @@ Result<std::int64_t> SqlRuntime::prune_executions(const RetentionRequest& req) {
   NEXTRA_TRY(require(req.flow_id, "flow_id"));
   if (req.keep_newest < 0) return invalid_field("keep_newest must be >= 0", "keep_newest");
   if (req.older_than_ms < 0) return invalid_field("older_than_ms must be >= 0", "older_than_ms");
+  if (req.max_delete < 0) return invalid_field("max_delete must be >= 0", "max_delete");
   // Pick the ids once, then delete exactly those: steps first, then the executions. Open
-  // executions never qualify (and the DELETE checks it again).
-  std::string sql = std::string("SELECT id FROM executions WHERE org_id = ? AND flow_id = ? AND ") +
-                    kFinal + " AND (id NOT IN (SELECT id FROM executions WHERE org_id = ? AND "
-                    "flow_id = ? AND " + kFinal + " ORDER BY started_at DESC, id LIMIT ?)";
-  Params params{req.org_id, req.flow_id, req.org_id, req.flow_id, req.keep_newest};
+  // executions never qualify (and the DELETE checks it again). Two index walks instead of
+  // one query with NOT IN, which read every row of the flow on every call: the newest
+  // keep_newest final ones give the cutoff (the first one that goes), then the doomed ones
+  // are read oldest first from the (org_id, flow_id, started_at) index, up to max_delete.
+  std::string by_count = "1 = 0";  // nothing goes by count when fewer than keep_newest are final
+  Params params{req.org_id, req.flow_id};
+  NEXTRA_ASSIGN_OR_RETURN(Rows cutoff, q(std::string("SELECT started_at, id FROM executions WHERE org_id = ? AND "
+                                                     "flow_id = ? AND ") + kFinal +
+                                             " ORDER BY started_at DESC, id LIMIT 1 OFFSET ?",
+                                         {req.org_id, req.flow_id, req.keep_newest}));
+  std::int64_t upper = req.older_than_ms > 0 ? req.older_than_ms : 0;  // started_at bound for the range
+  if (!cutoff.empty()) {
+    const std::int64_t at = col_i64(cutoff[0], 0);
+    by_count = "(started_at < ? OR (started_at = ? AND id >= ?))";
+    params.insert(params.end(), {at, at, col(cutoff[0], 1)});
+    upper = std::max(upper, at + 1);
+  }
+  if (upper == 0) return std::int64_t{0};
+  std::string sql = std::string("SELECT id FROM executions WHERE org_id = ? AND flow_id = ? AND ") + kFinal +
+                    " AND started_at < ? AND (" + by_count;
+  params.insert(params.begin() + 2, SqlValue{upper});
   if (req.older_than_ms > 0) {
     sql += " OR started_at < ?";
     params.emplace_back(req.older_than_ms);
   }
-  sql += ")";
+  sql += ") ORDER BY started_at, id";
+  if (req.max_delete > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(req.max_delete);
+  }
   NEXTRA_ASSIGN_OR_RETURN(Rows doomed, q(sql, params));
   std::int64_t deleted = 0;
   constexpr size_t kBatch = 200;

@@ -47,11 +47,15 @@ SqliteCheckpointer::~SqliteCheckpointer() {
 // Runs on the writer's thread at the end of every commit, with the log's size in pages.
 int SqliteCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto* c = static_cast<SqliteCheckpointer*>(self);
+  if (frames < c->last_frames_) ++c->generation_;  // the log started over
+  c->last_frames_ = frames;
+  c->log_pages_.store(frames, std::memory_order_relaxed);
   if (frames < c->options_.frames) return SQLITE_OK;
-  bool copied = false;   // the thread finished a pass since it was last asked
+  bool copied = false;   // the thread finished a pass over this log since it was last asked
   bool asked = false;
   {
     std::lock_guard lock(c->mu_);
+    if (c->copied_ && c->copied_gen_ != c->generation_) c->copied_ = false;  // an earlier log's
     copied = c->copied_;
     asked = c->wanted_ || c->copying_;
   }
@@ -70,6 +74,7 @@ int SqliteCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, i
     {
       std::lock_guard lock(c->mu_);
       c->wanted_ = true;
+      c->asked_gen_ = c->generation_;
     }
     c->wake_.notify_one();
   }
@@ -83,6 +88,7 @@ void SqliteCheckpointer::run() {
     if (stopping_) return;
     wanted_ = false;
     copying_ = true;
+    const std::uint64_t generation = asked_gen_;
     lock.unlock();
     // PASSIVE never blocks the writer: it copies what is committed and stops at readers.
     // Each pass copies what the writer appended during the one before, so after a few the
@@ -99,6 +105,7 @@ void SqliteCheckpointer::run() {
     lock.lock();
     copying_ = false;
     copied_ = ok;
+    copied_gen_ = generation;
   }
 }
 

@@ -42,6 +42,8 @@ class SqliteCheckpointer {
   // Checkpoints completed by the thread and inline by the writer (for tests and metrics).
   std::uint64_t background_checkpoints() const { return background_.load(); }
   std::uint64_t inline_checkpoints() const { return inline_.load(); }
+  // Pages in the log after the writer's latest commit.
+  int log_pages() const { return log_pages_.load(); }
 
  private:
   SqliteCheckpointer(sqlite3* own, sqlite3* writer, Options options);
@@ -56,6 +58,14 @@ class SqliteCheckpointer {
   bool wanted_ = false;   // guarded by mu_: the writer asked for a pass
   bool copying_ = false;  // guarded by mu_: a pass is running
   bool copied_ = false;   // guarded by mu_: a pass ended; the writer finishes the job
+  // The log restarts when everything in it has been copied, which a pass can bring about by
+  // itself when the writer is idle: a pass only counts for the log it was asked for, or the
+  // writer would copy a whole new log inline when that one reaches the mark.
+  std::uint64_t generation_ = 0;   // writer's thread only: log restarts seen so far
+  int last_frames_ = 0;            // writer's thread only: the log's size at the last commit
+  std::uint64_t asked_gen_ = 0;    // guarded by mu_: the generation a pass was asked for
+  std::uint64_t copied_gen_ = 0;   // guarded by mu_: the generation the ended pass copied
+  std::atomic<int> log_pages_{0};
   bool stopping_ = false;  // guarded by mu_
   std::atomic<std::uint64_t> background_{0};
   std::atomic<std::uint64_t> inline_{0};

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "core/uuid.h"
 
@@ -59,6 +60,25 @@ TEST_F(SqliteCheckpointerTest, KeepsTheLogBoundedWithTheCopyOnItsOwnThread) {
   EXPECT_GT((*c)->inline_checkpoints(), 0u);
   EXPECT_LT(wal_bytes(), 3000u * 4096);
   EXPECT_EQ(rows(), 4000);
+}
+
+// Under a light load a pass copies everything while the writer is idle, and the log starts
+// over by itself: that pass must not make the writer copy the next log inline when it
+// reaches the mark (regression: a stale "copied" flag did, the very stall this avoids).
+TEST_F(SqliteCheckpointerTest, APassOverAnEarlierLogDoesNotMakeTheWriterCopyInline) {
+  auto c = SqliteCheckpointer::start(path_, db_, {.frames = 40, .inline_frames = 1'000'000});
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  for (std::uint64_t round = 1; round <= 3; ++round) {
+    // Up to the mark (the commit that reaches it asks for a pass), then idle until it ends.
+    while ((*c)->log_pages() < 40) write_transactions(1);
+    for (int i = 0; i < 1000 && (*c)->background_checkpoints() < round; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_EQ((*c)->background_checkpoints(), round);
+    write_transactions(1);  // everything was copied: this transaction starts the log over
+    EXPECT_LT((*c)->log_pages(), 40);
+  }
+  EXPECT_EQ((*c)->inline_checkpoints(), 0u);
 }
 
 TEST_F(SqliteCheckpointerTest, WriterCheckpointsItselfPastTheInlineMark) {

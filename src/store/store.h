@@ -444,6 +444,9 @@ struct RetentionRequest {
   std::string flow_id;
   std::int64_t keep_newest = 1000;      // final executions beyond the newest N go
   std::int64_t older_than_ms = 0;       // final executions started before this go (0 = no age rule)
+  // At most this many go, the oldest first (0 = all that qualify). A caller with a large
+  // backlog calls again until fewer come back, so no one transaction holds the store long.
+  std::int64_t max_delete = 0;
 };
 
 // ---- LLM usage (issue #5) -----------------------------------------------------------------

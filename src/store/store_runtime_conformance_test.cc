@@ -721,6 +721,25 @@ TEST_P(StoreRuntimeConformance, PruneByCountKeepsNewestAndOpenOnes) {
   EXPECT_CODE(store_->prune_executions({org_a_, flow_a_, -1, 0}), InvalidArgument);
 }
 
+// A bounded prune takes the oldest first and leaves the rest for the next call, so a large
+// backlog goes in short transactions (regression: one transaction deleting ~600,000
+// executions held the store for minutes and stalled every synchronous call).
+TEST_P(StoreRuntimeConformance, BoundedPruneTakesTheOldestFirst) {
+  std::vector<std::string> ids;  // oldest first
+  for (int i = 0; i < 7; ++i) ids.push_back(finished(org_a_, flow_a_, kT0 + i * 1000).id);
+  RetentionRequest rr{org_a_, flow_a_, 2, 0};
+  rr.max_delete = 3;
+  EXPECT_EQ(*store_->prune_executions(rr), 3);
+  for (int i = 0; i < 3; ++i) EXPECT_CODE(store_->get_execution(org_a_, ids[static_cast<size_t>(i)]), NotFound);
+  EXPECT_TRUE(store_->get_execution(org_a_, ids[3]).ok());
+  EXPECT_EQ(*store_->prune_executions(rr), 2);  // what is left beyond the newest 2
+  EXPECT_EQ(*store_->prune_executions(rr), 0);
+  EXPECT_TRUE(store_->get_execution(org_a_, ids[5]).ok());
+  EXPECT_TRUE(store_->get_execution(org_a_, ids[6]).ok());
+  rr.max_delete = -1;
+  EXPECT_CODE(store_->prune_executions(rr), InvalidArgument);
+}
+
 TEST_P(StoreRuntimeConformance, PruneByAgeKeepsOpenOnes) {
   ExecutionRecord old_final = finished(org_a_, flow_a_, kT0);
   ASSERT_TRUE(store_->append_execution_steps(org_a_, {step(old_final.id, 0)}).ok());
