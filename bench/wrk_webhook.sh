@@ -3,7 +3,8 @@
 # data directory), a 3-step flow (start -> shout -> output), a webhook trigger, then
 # `wrk -t2 -c64` POSTs with ?wait=true, each answered with the Output payload after its
 # execution is recorded. GET /healthz of the same server is measured first as the baseline.
-# Usage: bench/wrk_webhook.sh [build-dir] [seconds]; NEXTRA_SERVE_ARGS adds serve flags.
+# Usage: bench/wrk_webhook.sh [build-dir] [seconds]; NEXTRA_SERVE_ARGS adds serve flags,
+# HEALTHZ_SECS sets the baseline run's length (default: seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-build}/src/cli/nextra
