@@ -186,6 +186,11 @@ class SqlRuntime {
   SqlDriver& db_;
 };
 
+// The DELETE of one retention chunk of n executions (sql_store_runtime.cc). Parameters: org
+// id, flow id, the chunk's oldest and newest started_at, then the n ids. Exposed so a test
+// can check SQLite's plan for it.
+std::string prune_chunk_delete_sql(size_t n);
+
 // LLM usage (sql_store_usage.cc): calls, their sums, the month and its cap. Same rule.
 class SqlUsage {
  public:

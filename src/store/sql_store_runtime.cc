@@ -538,7 +538,7 @@ Result<std::int64_t> SqlRuntime::prune_executions(const RetentionRequest& req) {
     upper = std::max(upper, at + 1);
   }
   if (upper == 0) return std::int64_t{0};
-  std::string sql = std::string("SELECT id FROM executions WHERE org_id = ? AND flow_id = ? AND ") + kFinal +
+  std::string sql = std::string("SELECT id, started_at FROM executions WHERE org_id = ? AND flow_id = ? AND ") + kFinal +
                     " AND started_at < ? AND (" + by_count;
   params.insert(params.begin() + 2, SqlValue{upper});
   if (req.older_than_ms > 0) {
@@ -555,17 +555,28 @@ Result<std::int64_t> SqlRuntime::prune_executions(const RetentionRequest& req) {
   constexpr size_t kBatch = 200;
   for (size_t begin = 0; begin < doomed.size(); begin += kBatch) {
     const size_t n = std::min(kBatch, doomed.size() - begin);
-    Params batch{req.org_id};
-    for (size_t i = 0; i < n; ++i) batch.emplace_back(col(doomed[begin + i], 0));
+    Params ids{req.org_id};
+    for (size_t i = 0; i < n; ++i) ids.emplace_back(col(doomed[begin + i], 0));
     NEXTRA_TRY(q("DELETE FROM execution_steps WHERE org_id = ? AND execution_id IN (" +
                      placeholders(n) + ")",
-                 batch));
-    NEXTRA_ASSIGN_OR_RETURN(Rows gone, q("DELETE FROM executions WHERE org_id = ? AND id IN (" +
-                                             placeholders(n) + ") AND " + kFinal + " RETURNING id",
-                                         batch));
+                 ids));
+    // The batch is sorted by started_at: its first and last rows bound the range.
+    Params batch{req.org_id, req.flow_id, col_i64(doomed[begin], 1), col_i64(doomed[begin + n - 1], 1)};
+    batch.insert(batch.end(), ids.begin() + 1, ids.end());
+    NEXTRA_ASSIGN_OR_RETURN(Rows gone, q(prune_chunk_delete_sql(n), batch));
     deleted += static_cast<std::int64_t>(gone.size());
   }
   return deleted;
+}
+
+std::string prune_chunk_delete_sql(size_t n) {
+  // The started_at range is what keeps this cheap: with only `org_id = ? AND id IN (...)`
+  // SQLite (no statistics) estimates the org's index cheaper than n primary-key look-ups and
+  // walks every execution of the organization, ~230 ms per chunk at 400,000 rows, all of it
+  // under the store's lock. The range makes any index it picks touch about n rows.
+  return std::string("DELETE FROM executions WHERE org_id = ? AND flow_id = ? AND started_at >= ? AND "
+                     "started_at <= ? AND id IN (") +
+         placeholders(n) + ") AND " + kFinal + " RETURNING id";
 }
 
 Result<std::int64_t> SqlRuntime::count_execution(const std::string& org_id,
