@@ -9,9 +9,11 @@ namespace nextra {
 
 // A new random UUID v4 in canonical lower-case form (36 characters). Thread-safe.
 std::string new_uuid_v4();
-// A new UUID v7 (RFC 9562): 48 bits of Unix milliseconds, then random bits. Ids made later
-// sort later, so rows keyed by them (executions, their steps) are appended to the end of
-// their indexes instead of dirtying a random page each.
+// A new UUID v7 (RFC 9562): 48 bits of Unix milliseconds, a 12-bit counter within the
+// millisecond, then random bits. Thread-safe. Ids made later in this process sort later
+// (also within one millisecond), so rows keyed by them (executions, their steps) are appended
+// to the end of their indexes instead of dirtying a random page each, and id order is the
+// order they were made.
 std::string new_uuid_v7();
 
 // True iff `text` is a UUID whose canonical lower-case form equals `text` exactly.

@@ -406,7 +406,7 @@ Result<ListExecutionsResponse> SqlRuntime::list_executions(const ListExecutionsR
   params.emplace_back(req.limit);
   params.emplace_back(req.offset);
   NEXTRA_ASSIGN_OR_RETURN(Rows rows, q(std::string("SELECT ") + kExecutionCols + where +
-                                           " ORDER BY started_at DESC, id LIMIT ? OFFSET ?",
+                                           " ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
                                        params));
   for (const SqlRow& r : rows) out.items.push_back(execution_from(r));
   return out;
@@ -524,16 +524,17 @@ Result<std::int64_t> SqlRuntime::prune_executions(const RetentionRequest& req) {
   // one query with NOT IN, which read every row of the flow on every call: the newest
   // keep_newest final ones give the cutoff (the first one that goes), then the doomed ones
   // are read oldest first from the (org_id, flow_id, started_at) index, up to max_delete.
+  // Within one millisecond the later id is the newer execution (core/uuid.h), as in the list.
   std::string by_count = "1 = 0";  // nothing goes by count when fewer than keep_newest are final
   Params params{req.org_id, req.flow_id};
   NEXTRA_ASSIGN_OR_RETURN(Rows cutoff, q(std::string("SELECT started_at, id FROM executions WHERE org_id = ? AND "
                                                      "flow_id = ? AND ") + kFinal +
-                                             " ORDER BY started_at DESC, id LIMIT 1 OFFSET ?",
+                                             " ORDER BY started_at DESC, id DESC LIMIT 1 OFFSET ?",
                                          {req.org_id, req.flow_id, req.keep_newest}));
   std::int64_t upper = req.older_than_ms > 0 ? req.older_than_ms : 0;  // started_at bound for the range
   if (!cutoff.empty()) {
     const std::int64_t at = col_i64(cutoff[0], 0);
-    by_count = "(started_at < ? OR (started_at = ? AND id >= ?))";
+    by_count = "(started_at < ? OR (started_at = ? AND id <= ?))";
     params.insert(params.end(), {at, at, col(cutoff[0], 1)});
     upper = std::max(upper, at + 1);
   }
