@@ -95,6 +95,8 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
   ro.idle_timeout = options.idle_timeout;
   ro.execution_timeout = options.execution_timeout;
   ro.maintenance_interval = options.maintenance_interval;
+  ro.retention_keep = options.retention_keep;
+  ro.retention_age = options.retention_age;
   ro.now_ms = impl->services->now_ms;
   Impl* raw = impl.get();
   ro.resolve_secrets = host::secret_resolver(*impl->store, *impl->vault, impl->redactor);

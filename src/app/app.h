@@ -52,6 +52,10 @@ struct AppOptions {
   bool run_scheduler = true;  // fire schedule triggers from this instance
   // How often idle flows are stopped and old executions pruned.
   std::chrono::milliseconds maintenance_interval{30 * 1000};
+  // Retention: a flow keeps its newest retention_keep finished executions and none older
+  // than retention_age (runtime::RuntimeOptions).
+  std::int64_t retention_keep = 1000;
+  std::chrono::hours retention_age{24 * 30};
 
   // The driver that runs flows: "in-process" (default; a pump per flow inside this process)
   // or "process" (a `nextra pump` child per flow, delivering through Redis at redis_url).

@@ -3,6 +3,7 @@
 // triggers, user-stopped flows and flows that cannot start.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -394,6 +395,38 @@ TEST_F(WebhookApi, ConcurrentCallsWithOneIdempotencyKeyMakeOneExecution) {
   }
   wait_final(c, ids[0]);
   EXPECT_EQ(c.get("/api/flows/" + flow + "/executions").json["total"], kThreads + 1);
+}
+
+// Retention runs in the background: beyond a flow's newest `retention_keep` finished
+// executions the older ones go, in several chunks when the backlog is larger than one (100),
+// and the newest stay.
+TEST_F(WebhookApi, FinishedExecutionsBeyondTheRetentionArePrunedInTheBackground) {
+  options.retention_keep = 5;
+  options.maintenance_interval = std::chrono::milliseconds(50);
+  start();
+  Client c = user("ada@example.com");
+  auto flow = create_flow(c, "hello");
+  const auto path = create_webhook(c, flow)["webhookPath"].get<std::string>();
+  std::vector<std::string> ids;
+  for (int i = 0; i < 230; ++i) {
+    auto r = hook(path + "?wait=true", R"({"text":"x"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+    ids.push_back(r.json["executionId"].get<std::string>());
+  }
+  Reply list;
+  for (int i = 0; i < 400; ++i) {  // bounded: up to 20 s
+    list = c.get("/api/flows/" + flow + "/executions?pageSize=50");
+    if (list.json["total"] == 5) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(list.json["total"], 5) << list.body;
+  std::vector<std::string> kept;
+  for (const auto& e : list.json["items"]) kept.push_back(e["id"].get<std::string>());
+  std::sort(kept.begin(), kept.end());
+  std::vector<std::string> newest(ids.end() - 5, ids.end());
+  std::sort(newest.begin(), newest.end());
+  EXPECT_EQ(kept, newest);
+  EXPECT_EQ(c.get("/api/executions/" + ids.front()).status, 404);
 }
 
 }  // namespace
