@@ -13,6 +13,7 @@
 #include "api/json_body.h"
 #include "api/json_views.h"
 #include "api/module_build.h"
+#include "core/thread_name.h"
 #include "api/multipart.h"
 #include "api/routes.h"
 #include "api/tiers.h"
@@ -404,6 +405,7 @@ Response build_module(ApiServices& s, const Request& req, const Caller&) {
                          [] { return Response::error(503, "unavailable", "the build did not finish in time"); });
   // The thread owns copies of what it needs: it may outlive this server's services.
   std::thread([options = s.config.module_build, sandbox = s.wasm_sandbox, deferred, src = std::move(source).value()] {
+    name_this_thread("wasm-build");
     auto built = build_assemblyscript(options, src);
     auto answer = std::make_shared<Response>(build_answer(sandbox, built));
     deferred->complete([answer] { return std::move(*answer); });

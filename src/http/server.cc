@@ -35,6 +35,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/thread_name.h"
+
 namespace nextra::http {
 namespace {
 
@@ -485,14 +487,21 @@ Result<std::uint16_t> Server::start() {
   if (s.acceptor->listen(asio::socket_base::max_listen_connections, ec)) return fail("cannot listen on");
   s.bound_port = s.acceptor->local_endpoint().port();
 
+  int index = 0;
   for (auto& shard : s.shards) {
     shard->sweeper = std::make_unique<Timer>(shard->ioc.get_executor());
     Shard* sh = shard.get();
     asio::post(shard->ioc, [&s, sh] { s.sweep(*sh); });
-    shard->thread = std::thread([sh] { sh->ioc.run(); });
+    shard->thread = std::thread([sh, name = "http-io-" + std::to_string(index++)] {
+      name_this_thread(name.c_str());
+      sh->ioc.run();
+    });
   }
   asio::co_spawn(s.accept_ioc, s.accept_loop(), asio::detached);
-  s.accept_thread = std::thread([&s] { s.accept_ioc.run(); });
+  s.accept_thread = std::thread([&s] {
+    name_this_thread("http-accept");
+    s.accept_ioc.run();
+  });
   std::lock_guard lock{s.mu};
   s.running = true;
   return s.bound_port;

@@ -9,9 +9,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "http/health.h"
@@ -142,6 +145,23 @@ TEST_F(ServerTest, RoutesWithPathParamsAndCommonHeaders) {
   auto after = c.request("GET", "/healthz");  // the connection is still in step
   ASSERT_TRUE(after);
   EXPECT_EQ(after->json()["status"], "ok");
+}
+
+// `top -H` and profiles tell the server's threads apart by name.
+TEST_F(ServerTest, ThreadsAreNamedForOperators) {
+  ServerOptions o;
+  o.threads = 2;
+  start(o);
+  std::multiset<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  EXPECT_EQ(names.count("http-io-0"), 1u);
+  EXPECT_EQ(names.count("http-io-1"), 1u);
+  EXPECT_EQ(names.count("http-accept"), 1u);
 }
 
 TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreApiErrors) {

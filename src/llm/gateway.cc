@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "llm/retry.h"
 #include "llm/sse.h"
 #include "llm/token_bucket.h"
@@ -406,7 +407,12 @@ Result<std::unique_ptr<Gateway>> Gateway::create(GatewayOptions options) {
   // Each worker keeps the state alive: a callback may drop the last reference to the gateway
   // on a worker (an agent whose pump is gone), and that worker must outlive the destructor.
   std::shared_ptr<Impl> shared(std::move(impl));
-  for (int i = 0; i < shared->options.workers; ++i) shared->workers.emplace_back([shared] { shared->worker_loop(); });
+  for (int i = 0; i < shared->options.workers; ++i) {
+    shared->workers.emplace_back([shared] {
+      name_this_thread("llm-worker");
+      shared->worker_loop();
+    });
+  }
   return std::unique_ptr<Gateway>(new Gateway(std::move(shared)));
 }
 

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "net/exchange.h"
 #include "net/target.h"
 
@@ -144,7 +145,12 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(HttpClientOptions options
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   Impl* raw = impl.get();
-  for (int i = 0; i < raw->options.workers; ++i) raw->workers.emplace_back([raw] { raw->worker_loop(); });
+  for (int i = 0; i < raw->options.workers; ++i) {
+    raw->workers.emplace_back([raw] {
+      name_this_thread("http-client");
+      raw->worker_loop();
+    });
+  }
   return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 

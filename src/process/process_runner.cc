@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/thread_name.h"
 #include "process/channels.h"
 #include "redis/connection.h"
 #include "redis/pubsub.h"
@@ -48,7 +49,10 @@ class ProcessRunner final : public runtime::FlowRunner {
     NEXTRA_TRY(spawn_child());
     started_at_ = hooks_.now_ms();
     last_activity_ = started_at_;
-    supervisor_ = std::thread([this] { supervise(); });
+    supervisor_ = std::thread([this] {
+      name_this_thread("pump-supervise");
+      supervise();
+    });
     return {};
   }
 

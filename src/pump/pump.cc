@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/thread_name.h"
 #include "core/uuid.h"
 #include "ingress/pipeline.h"
 #include "pump/pump_impl.h"
@@ -73,7 +74,12 @@ Status Pump::Impl::start() {
   int workers = options_.workers;
   if (workers <= 0) workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   workers = std::clamp(workers, 1, std::max(1, spec_->max_concurrent_handlers));
-  for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { worker_loop(); });
+  for (int i = 0; i < workers; ++i) {
+    workers_.emplace_back([this] {
+      name_this_thread("pump-worker");
+      worker_loop();
+    });
+  }
   if (options_.send_boot && boot_index_ >= 0) {
     auto boot = std::make_shared<schema::Payload>();
     boot->record = schema::zero_record(*schema_->find(schema::kBoot));

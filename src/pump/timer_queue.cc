@@ -1,8 +1,14 @@
 #include "pump/timer_queue.h"
 
+#include "core/thread_name.h"
+
 namespace nextra::pump {
 
-TimerQueue::TimerQueue() : thread_([this] { run(); }) {}
+TimerQueue::TimerQueue()
+    : thread_([this] {
+        name_this_thread("pump-timers");
+        run();
+      }) {}
 
 TimerQueue::~TimerQueue() { stop(); }
 

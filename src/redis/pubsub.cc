@@ -5,6 +5,8 @@
 
 #include <cerrno>
 
+#include "core/thread_name.h"
+
 namespace nextra::redis {
 
 Status publish_log(Connection& connection, const std::string& channel, const std::string& stream_key,
@@ -54,7 +56,10 @@ Result<std::unique_ptr<Subscriber>> Subscriber::start(const Endpoint& endpoint, 
   if (channels.empty()) return Error::invalid("subscriber needs at least one channel");
   std::unique_ptr<Subscriber> s(new Subscriber(endpoint, std::move(channels), std::move(callback)));
   NEXTRA_TRY(s->subscribe());
-  s->thread_ = std::thread([raw = s.get()] { raw->run(); });
+  s->thread_ = std::thread([raw = s.get()] {
+    name_this_thread("redis-pubsub");
+    raw->run();
+  });
   return s;
 }
 

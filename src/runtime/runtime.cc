@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/thread_name.h"
 #include "core/ttl_cache.h"
 #include "core/utc_time.h"
 #include "core/uuid.h"
@@ -80,8 +81,14 @@ class Runtime::Impl {
             .count();
       };
     }
-    writer_ = std::thread([this] { write_loop(); });
-    maintenance_ = std::thread([this] { maintenance_loop(); });
+    writer_ = std::thread([this] {
+      name_this_thread("record-writer");
+      write_loop();
+    });
+    maintenance_ = std::thread([this] {
+      name_this_thread("maintenance");
+      maintenance_loop();
+    });
   }
 
   ~Impl() { shutdown(); }

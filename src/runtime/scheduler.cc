@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/thread_name.h"
 #include "runtime/payload_json.h"
 #include "schedule/cron.h"
 #include "schedule/time_zone.h"
@@ -28,6 +29,7 @@ Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::start() {
   thread_ = std::thread([this] {
+    name_this_thread("scheduler");
     std::unique_lock lock(mu_);
     while (!stopping_) {
       lock.unlock();

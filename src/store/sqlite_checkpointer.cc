@@ -1,5 +1,7 @@
 #include "store/sqlite_checkpointer.h"
 
+#include "core/thread_name.h"
+
 namespace nextra::store {
 
 Result<std::unique_ptr<SqliteCheckpointer>> SqliteCheckpointer::start(const std::string& path, sqlite3* writer,
@@ -28,7 +30,10 @@ Result<std::unique_ptr<SqliteCheckpointer>> SqliteCheckpointer::start(const std:
 
 SqliteCheckpointer::SqliteCheckpointer(sqlite3* own, sqlite3* writer, Options options)
     : own_(own), writer_(writer), options_(options) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("sqlite-ckpt");
+    run();
+  });
   // Replaces SQLite's automatic checkpoint (itself a WAL hook) on the writer.
   sqlite3_wal_hook(writer_, &SqliteCheckpointer::on_commit, this);
 }
