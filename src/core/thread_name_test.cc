@@ -6,7 +6,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -38,6 +40,26 @@ TEST(ThreadName, LongNamesAreCutTo15Characters) {
     seen = own_name();
   }).join();
   EXPECT_EQ(seen, "a-name-longer-t");
+}
+
+TEST(ThreadName, AThreadNamedFromOutsideHasItsNameAtOnce) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool go = false;
+  std::string seen;
+  std::thread t([&] {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return go; });
+    seen = own_name();
+  });
+  name_thread(t, "sqlite-ckpt");  // before the thread has done anything
+  {
+    std::lock_guard lock(mu);
+    go = true;
+  }
+  cv.notify_one();
+  t.join();
+  EXPECT_EQ(seen, "sqlite-ckpt");
 }
 
 }  // namespace

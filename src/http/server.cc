@@ -492,16 +492,12 @@ Result<std::uint16_t> Server::start() {
     shard->sweeper = std::make_unique<Timer>(shard->ioc.get_executor());
     Shard* sh = shard.get();
     asio::post(shard->ioc, [&s, sh] { s.sweep(*sh); });
-    shard->thread = std::thread([sh, name = "http-io-" + std::to_string(index++)] {
-      name_this_thread(name.c_str());
-      sh->ioc.run();
-    });
+    shard->thread = std::thread([sh] { sh->ioc.run(); });
+    name_thread(shard->thread, ("http-io-" + std::to_string(index++)).c_str());
   }
   asio::co_spawn(s.accept_ioc, s.accept_loop(), asio::detached);
-  s.accept_thread = std::thread([&s] {
-    name_this_thread("http-accept");
-    s.accept_ioc.run();
-  });
+  s.accept_thread = std::thread([&s] { s.accept_ioc.run(); });
+  name_thread(s.accept_thread, "http-accept");
   std::lock_guard lock{s.mu};
   s.running = true;
   return s.bound_port;
