@@ -1,5 +1,6 @@
 #include "xml/xsd_cache.h"
 
+#include <list>
 #include <mutex>
 
 #include "xml/xsd_generator.h"
@@ -35,17 +36,34 @@ Status XsdCache::compile_all() const {
 }
 
 Result<std::shared_ptr<const CompiledXsd>> compile_xsd_cached(const std::string& xsd_text) {
+  // Least recently used goes first. It used to forget everything at the bound: a server
+  // whose flows (agents, code blocks, buffers) used more than 256 classes recompiled even
+  // its busiest ones every few hundred distinct parses.
+  struct Entry {
+    std::shared_ptr<const CompiledXsd> compiled;
+    std::list<const std::string*>::iterator in_order;
+  };
   static std::mutex mu;
-  static std::unordered_map<std::string, std::shared_ptr<const CompiledXsd>> cache;  // guarded by mu
+  static std::unordered_map<std::string, Entry> cache;  // guarded by mu
+  static std::list<const std::string*> order;           // most recent first; guarded by mu
   constexpr size_t kMaxEntries = 256;
   {
     std::lock_guard lock(mu);
-    if (auto it = cache.find(xsd_text); it != cache.end()) return it->second;
+    if (auto it = cache.find(xsd_text); it != cache.end()) {
+      order.splice(order.begin(), order, it->second.in_order);
+      return it->second.compiled;
+    }
   }
   NEXTRA_ASSIGN_OR_RETURN(auto compiled, CompiledXsd::compile(xsd_text));
   std::lock_guard lock(mu);
-  if (cache.size() >= kMaxEntries) cache.clear();
-  cache.emplace(xsd_text, compiled);
+  auto [it, added] = cache.try_emplace(xsd_text, Entry{compiled, {}});
+  if (!added) return it->second.compiled;  // another thread compiled it meanwhile
+  order.push_front(&it->first);
+  it->second.in_order = order.begin();
+  if (cache.size() > kMaxEntries) {
+    cache.erase(*order.back());
+    order.pop_back();
+  }
   return compiled;
 }
 

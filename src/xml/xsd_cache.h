@@ -39,7 +39,8 @@ class XsdCache {
 };
 
 // A process-wide cache keyed by XSD text, for callers that hold a Schema but no XsdCache
-// (one-off CLI calls). Bounded: it forgets everything once it holds 256 schemas.
+// (agent and code-block outputs, buffer/sequence primitives, one-off CLI calls). Bounded:
+// past 256 schemas the least recently used one is forgotten.
 Result<std::shared_ptr<const CompiledXsd>> compile_xsd_cached(const std::string& xsd_text);
 
 }  // namespace nextra::xml

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -61,6 +62,29 @@ TEST(CompileXsdCached, SameTextSameSchema) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->get(), b->get());
   EXPECT_FALSE(compile_xsd_cached("<not-a-schema/>").ok());
+}
+
+// Many flows' classes pass through the process-wide cache; the ones in use stay compiled
+// while hundreds of others come and go (it used to drop everything at 256).
+TEST(CompileXsdCached, KeepsTheOnesInUseWhenFull) {
+  auto s = testing::make_test_schema();
+  const std::string hot = generate_xsd(*s->find("Order"));
+  auto first = compile_xsd_cached(hot);
+  ASSERT_TRUE(first.ok());
+  for (int i = 0; i < 600; ++i) {
+    schema::Schema other;
+    ASSERT_TRUE(other.add(testing::make_class("Passing" + std::to_string(i), {{"text", "string"}})).ok());
+    ASSERT_TRUE(other.link().ok());
+    ASSERT_TRUE(compile_xsd_cached(generate_xsd(*other.find("Passing" + std::to_string(i)))).ok());
+    if (i % 50 == 0) {
+      auto again = compile_xsd_cached(hot);
+      ASSERT_TRUE(again.ok());
+      EXPECT_EQ(again->get(), first->get()) << "recompiled after " << i << " others";
+    }
+  }
+  auto last = compile_xsd_cached(hot);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->get(), first->get());
 }
 
 }  // namespace
