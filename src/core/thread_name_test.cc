@@ -22,24 +22,24 @@ std::string own_name() {
   return name;
 }
 
-TEST(ThreadName, NamesTheCallingThreadOnly) {
-  const std::string before = own_name();
+// The name a new thread sees for itself after naming itself `name`.
+std::string name_after_naming_itself(const char* name) {
   std::string seen;
   std::thread([&] {
-    name_this_thread("record-writer");
+    name_this_thread(name);
     seen = own_name();
   }).join();
-  EXPECT_EQ(seen, "record-writer");
+  return seen;
+}
+
+TEST(ThreadName, NamesTheCallingThreadOnly) {
+  const std::string before = own_name();
+  EXPECT_EQ(name_after_naming_itself("record-writer"), "record-writer");
   EXPECT_EQ(own_name(), before);
 }
 
 TEST(ThreadName, LongNamesAreCutTo15Characters) {
-  std::string seen;
-  std::thread([&] {
-    name_this_thread("a-name-longer-than-fifteen");
-    seen = own_name();
-  }).join();
-  EXPECT_EQ(seen, "a-name-longer-t");
+  EXPECT_EQ(name_after_naming_itself("a-name-longer-than-fifteen"), "a-name-longer-t");
 }
 
 TEST(ThreadName, AThreadNamedFromOutsideHasItsNameAtOnce) {
