@@ -61,7 +61,7 @@ Result<std::shared_ptr<const CompiledXsd>> compile_xsd_cached(const std::string&
   order.push_front(&it->first);
   it->second.in_order = order.begin();
   if (cache.size() > kMaxEntries) {
-    cache.erase(*order.back());
+    cache.erase(cache.find(*order.back()));  // by iterator: the key is the erased node's own
     order.pop_back();
   }
   return compiled;
